@@ -1,0 +1,200 @@
+/* Host part of the CPU runtime, linked into every CPU variant: runs an ND-range over all cores
+ * and, for kernels with barriers, runs the work-items of a group as fibers that switch at each
+ * barrier (one user-space context switch per work-item per barrier, no syscalls). */
+#define _GNU_SOURCE
+#include "lava_host.h"
+#include "fiber_switch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define LAVA_EXPORT __attribute__((visibility("default")))
+#define FIBER_STACK_BYTES (128u * 1024u)
+#define MAX_ARGS 128
+
+/* ---------------------------------------------------------------- fibers ---- */
+
+typedef struct fiber_set {
+    void *main_sp;
+    void **sps;
+    char *stacks;
+    size_t capacity; /* fibers the stacks were allocated for */
+    size_t page;
+    uint64_t count, current;
+    lava_wi_fn wi;
+    void **args;
+    lava_wg *wg;
+} fiber_set;
+
+static __thread fiber_set t_fibers;
+
+static int fibers_reserve(fiber_set *set, size_t count)
+{
+    if (set->capacity >= count)
+        return 0;
+    if (set->stacks)
+        munmap(set->stacks, set->capacity * FIBER_STACK_BYTES);
+    free(set->sps);
+    set->stacks = NULL;
+    set->capacity = 0;
+    set->sps = calloc(count, sizeof(void *));
+    if (!set->sps)
+        return ENOMEM;
+    char *stacks = mmap(NULL, count * FIBER_STACK_BYTES, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stacks == MAP_FAILED)
+        return ENOMEM;
+    set->page = (size_t)sysconf(_SC_PAGESIZE);
+    /* A guard page at the bottom of every stack turns an overflow into SIGSEGV instead of
+     * silently corrupting the neighbouring work-item. */
+    for (size_t i = 0; i < count; i++)
+        mprotect(stacks + i * FIBER_STACK_BYTES, set->page, PROT_NONE);
+    set->stacks = stacks;
+    set->capacity = count;
+    return 0;
+}
+
+static void fiber_main(void *arg)
+{
+    fiber_set *set = &t_fibers;
+    uint64_t index = (uint64_t)(uintptr_t)arg;
+    lava_wg *wg = set->wg;
+    uint64_t lx = index % wg->local_size[0];
+    uint64_t rest = index / wg->local_size[0];
+    set->wi(set->args, wg, lx, rest % wg->local_size[1], rest / wg->local_size[1]);
+    /* Every work-item passes the same barriers, so when this one ends the ones after it are
+     * parked at their last barrier (or not started); resume them in order. */
+    uint64_t next = index + 1;
+    set->current = next;
+    lava_ctx_switch(&set->sps[index], next < set->count ? set->sps[next] : set->main_sp);
+    __builtin_trap();
+}
+
+LAVA_EXPORT void __lava_run_fibers(void **args, lava_wg *wg, lava_wi_fn wi)
+{
+    fiber_set *set = &t_fibers;
+    uint64_t count = wg->local_size[0] * wg->local_size[1] * wg->local_size[2];
+    if (fibers_reserve(set, count) != 0)
+        abort();
+    set->count = count;
+    set->current = 0;
+    set->wi = wi;
+    set->args = args;
+    set->wg = wg;
+    for (uint64_t i = 0; i < count; i++)
+        set->sps[i] = lava_ctx_prepare(set->stacks + i * FIBER_STACK_BYTES + set->page,
+                                       FIBER_STACK_BYTES - set->page, fiber_main, (void *)(uintptr_t)i);
+    lava_ctx_switch(&set->main_sp, set->sps[0]);
+}
+
+LAVA_EXPORT void __lava_barrier(void)
+{
+    fiber_set *set = &t_fibers;
+    if (set->count <= 1)
+        return;
+    uint64_t index = set->current;
+    uint64_t next = index + 1 < set->count ? index + 1 : 0;
+    set->current = next;
+    lava_ctx_switch(&set->sps[index], set->sps[next]);
+}
+
+/* ------------------------------------------------------------ ND-range ---- */
+
+typedef struct launch_state {
+    lava_wg_fn fn;
+    const lava_launch *launch;
+    uint64_t groups[3];
+    uint64_t total;
+    atomic_uint_fast64_t next;
+    atomic_int error;
+} launch_state;
+
+static void *worker(void *arg)
+{
+    launch_state *st = arg;
+    const lava_launch *l = st->launch;
+    void *args[MAX_ARGS];
+    void *local_ptrs[MAX_ARGS];
+    void *owned[MAX_ARGS];
+    uint32_t nowned = 0;
+    for (uint32_t i = 0; i < l->nargs; i++) {
+        args[i] = l->args[i];
+        if (l->local_arg_bytes && l->local_arg_bytes[i]) {
+            /* __local pointer arguments: one block per thread, shared by the work-items of the
+             * group running on it. */
+            size_t bytes = (l->local_arg_bytes[i] + 63) & ~(size_t)63;
+            void *p = NULL;
+            if (posix_memalign(&p, 64, bytes) != 0) {
+                atomic_store(&st->error, ENOMEM);
+                goto out;
+            }
+            memset(p, 0, bytes);
+            owned[nowned++] = p;
+            local_ptrs[i] = p;
+            args[i] = &local_ptrs[i];
+        }
+    }
+    lava_wg wg;
+    memset(&wg, 0, sizeof wg);
+    for (int d = 0; d < 3; d++) {
+        wg.local_size[d] = l->local[d];
+        wg.global_size[d] = l->global[d];
+        wg.global_offset[d] = l->offset[d];
+        wg.num_groups[d] = st->groups[d];
+    }
+    wg.work_dim = l->work_dim;
+    for (;;) {
+        uint64_t g = atomic_fetch_add_explicit(&st->next, 1, memory_order_relaxed);
+        if (g >= st->total)
+            break;
+        wg.group_id[0] = g % st->groups[0];
+        wg.group_id[1] = (g / st->groups[0]) % st->groups[1];
+        wg.group_id[2] = g / (st->groups[0] * st->groups[1]);
+        st->fn(args, &wg);
+    }
+out:
+    for (uint32_t i = 0; i < nowned; i++)
+        free(owned[i]);
+    return NULL;
+}
+
+LAVA_EXPORT int lava_run_ndrange(lava_wg_fn fn, const lava_launch *launch)
+{
+    if (!fn || !launch || launch->nargs > MAX_ARGS || launch->work_dim < 1 || launch->work_dim > 3)
+        return EINVAL;
+    launch_state st;
+    memset(&st, 0, sizeof st);
+    st.fn = fn;
+    st.launch = launch;
+    st.total = 1;
+    for (int d = 0; d < 3; d++) {
+        if (launch->local[d] == 0 || launch->global[d] % launch->local[d] != 0)
+            return EINVAL;
+        st.groups[d] = launch->global[d] / launch->local[d];
+        st.total *= st.groups[d];
+    }
+    atomic_init(&st.next, 0);
+    atomic_init(&st.error, 0);
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t threads = launch->threads ? launch->threads : (uint64_t)(online > 0 ? online : 1);
+    if (threads > st.total)
+        threads = st.total;
+    if (threads > 256)
+        threads = 256;
+    pthread_t tids[256];
+    uint64_t started = 0;
+    for (uint64_t t = 1; t < threads; t++) {
+        if (pthread_create(&tids[started], NULL, worker, &st) != 0)
+            break;
+        started++;
+    }
+    worker(&st);
+    for (uint64_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    return atomic_load(&st.error);
+}

@@ -1,0 +1,18 @@
+using LavaAccel.Backends.Cpu;
+
+namespace LavaAccel.Backends;
+
+/// <summary>All backends of this build.</summary>
+public static class BackendRegistry
+{
+    /// <summary>The backends, in the order <c>lava targets</c> lists them.</summary>
+    public static IReadOnlyList<IBackend> All { get; } = [new CpuBackend()];
+
+    /// <summary>Every target of every backend.</summary>
+    public static IEnumerable<TargetId> AllTargets => All.SelectMany(b => b.Targets);
+
+    /// <summary>The backend that compiles a target; throws for unknown targets.</summary>
+    public static IBackend For(TargetId target) =>
+        All.FirstOrDefault(b => b.Targets.Contains(target))
+        ?? throw new LavaException($"unknown target '{target}' (`lava targets` lists them)");
+}

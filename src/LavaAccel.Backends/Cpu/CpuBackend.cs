@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using LavaAccel.Llvm;
+
+namespace LavaAccel.Backends.Cpu;
+
+/// <summary>LAVA IR → native shared objects for x86-64 and AArch64, with LLVM 19 in-process.</summary>
+public sealed class CpuBackend : IBackend
+{
+    private const uint SpirKernel = 76;
+
+    /// <inheritdoc />
+    public string Name => "cpu";
+
+    /// <inheritdoc />
+    public IReadOnlyList<TargetId> Targets { get; } = CpuTargets.All.Select(t => t.Id).ToArray();
+
+    /// <inheritdoc />
+    public string? WhyNotRunnable(TargetId target) =>
+        CpuTargets.WhyNotRunnable(CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'"));
+
+    /// <inheritdoc />
+    public CompiledArtifact Compile(Package package, TargetId target)
+    {
+        var cpuTarget = CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'");
+        var origin = $"package '{package.Manifest.Name}'";
+        var (cpu, features) = CpuTargets.Resolve(cpuTarget);
+        using var machine = new LlvmTargetMachine(cpuTarget.Triple, cpu, features);
+        using var context = new LlvmContext();
+        using var module = Parse(context, package.Ir, $"{origin} IR");
+        // The builtins library has ~10,000 functions; a kernel uses a handful. Opened lazily and
+        // made link-once, only the referenced ones are read and linked.
+        using var builtins = context.OpenBitcodeLazily(File.ReadAllBytes(NativeRuntime.BuiltinsBitcode), "the builtins library");
+        var builtinNeeds = SymbolAllowlist.FromBuiltins(builtins);
+        foreach (var function in builtins.Functions.Where(f => !f.IsDeclaration))
+        {
+            function.Linkage = LlvmLinkage.LinkOnceOdr;
+        }
+
+        var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToArray();
+        if (kernels.Length == 0)
+        {
+            throw new LavaException($"{origin} IR defines no kernels");
+        }
+        try
+        {
+            module.Link(builtins);
+        }
+        catch (LlvmException e)
+        {
+            throw new LavaException($"{origin}: {e.Message} (does the kernel define a function with an OpenCL builtin's name?)", e);
+        }
+        SpirRetargeting.Apply(module, machine);
+        InlineEverythingIntoKernels(module, kernels, origin);
+
+        var modes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        using (var builder = context.CreateBuilder())
+        {
+            var lowering = new WorkGroupLowering(module, builder);
+            foreach (var name in kernels)
+            {
+                modes[name] = lowering.Lower(module.GetFunction(name)) ? "fibers" : "loop";
+            }
+        }
+        // __local variables: one copy per thread, shared by the work-items of the group on it.
+        foreach (var global in module.Globals.Where(g => g.Type.AddressSpace == 3))
+        {
+            global.MakeThreadLocal();
+        }
+        DumpIr(module, "lowered");
+        SymbolAllowlist.Check(module, builtinNeeds, origin);
+        if (cpuTarget.VectorBits > 0 && cpuTarget.Arch == "x86_64")
+        {
+            var width = cpuTarget.VectorBits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var function in module.Functions.Where(f => !f.IsDeclaration))
+            {
+                function.AddFunctionAttribute(context, "prefer-vector-width", width);
+                function.AddFunctionAttribute(context, "min-legal-vector-width", width);
+            }
+        }
+        Run(() => module.Verify(), origin);
+        Run(() => module.RunPasses("default<O3>", machine), origin);
+        DumpIr(module, "optimized");
+        var objectCode = Run(() => machine.EmitObject(module), origin);
+
+        var work = Directory.CreateTempSubdirectory("lava-link-");
+        try
+        {
+            var shared = SharedObjectLinker.Link(objectCode, cpuTarget.Arch, work.FullName);
+            return new CompiledArtifact(target, shared, ".so", modes);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Sets process-wide LLVM options a compile worker needs (vector math library).</summary>
+    public static void ConfigureProcess(TargetId target)
+    {
+        if (target.Arch == "x86_64")
+        {
+            LlvmTargetMachine.SetGlobalOptions("-vector-library=LIBMVEC-X86");
+        }
+    }
+
+    // LAVA_DUMP_IR=DIR writes the IR after lowering and after optimisation, for backend debugging.
+    private static void DumpIr(LlvmModule module, string stage)
+    {
+        var directory = Environment.GetEnvironmentVariable("LAVA_DUMP_IR");
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, $"{stage}.ll"), module.ToString());
+        }
+    }
+
+    private static LlvmModule Parse(LlvmContext context, byte[] bitcode, string what)
+    {
+        try
+        {
+            return context.ParseBitcode(bitcode, what);
+        }
+        catch (LlvmException e)
+        {
+            throw new LavaException(e.Message, e);
+        }
+    }
+
+    private static T Run<T>(Func<T> step, string origin)
+    {
+        try
+        {
+            return step();
+        }
+        catch (LlvmException e)
+        {
+            throw new LavaException($"{origin}: {e.Message}", e);
+        }
+    }
+
+    private static void Run(Action step, string origin) => Run(() => { step(); return 0; }, origin);
+
+    // OpenCL forbids recursion, so inlining every helper into its kernels always terminates; it
+    // lets the work-item functions be rewritten in one place per kernel.
+    private static void InlineEverythingIntoKernels(LlvmModule module, string[] kernels, string origin)
+    {
+        var kernelSet = kernels.ToHashSet(StringComparer.Ordinal);
+        var context = module.Context;
+        foreach (var function in module.Functions.Where(f => !f.IsDeclaration))
+        {
+            function.RemoveFunctionAttribute("noinline");
+            function.RemoveFunctionAttribute("optnone");
+            if (kernelSet.Contains(function.Name))
+            {
+                continue;
+            }
+            function.Linkage = LlvmLinkage.Internal;
+            function.AddFunctionAttribute(context, "alwaysinline");
+        }
+        Run(() => module.RunPasses("always-inline,globaldce"), origin);
+        foreach (var name in kernels)
+        {
+            var calledKernel = module.GetFunction(name).Users.FirstOrDefault(u => u.IsCall);
+            if (calledKernel.Exists)
+            {
+                throw new LavaException($"{origin}: kernel '{name}' is called from another kernel, which the CPU backend does not support yet");
+            }
+            var remaining = module.GetFunction(name).Instructions.FirstOrDefault(i => i.IsCall && i.CalledFunction is { Exists: true, IsDeclaration: false });
+            if (remaining.Exists)
+            {
+                throw new LavaException($"{origin}: kernel '{name}' calls '{remaining.CalledFunction.Name}' recursively; OpenCL C forbids recursion");
+            }
+        }
+        Debug.Assert(kernels.All(k => module.GetFunction(k).Exists));
+    }
+}

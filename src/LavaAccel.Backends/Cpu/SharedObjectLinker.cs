@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace LavaAccel.Backends.Cpu;
+
+/// <summary>Links a kernel object with the host runtime into a shared object, with ld.lld-19.</summary>
+internal static class SharedObjectLinker
+{
+    private const string Linker = "ld.lld-19";
+
+    internal static byte[] Link(byte[] kernelObject, string arch, string workDirectory)
+    {
+        var objectPath = Path.Combine(workDirectory, "kernel.o");
+        var output = Path.Combine(workDirectory, "variant.so");
+        File.WriteAllBytes(objectPath, kernelObject);
+        var libDir = arch == "x86_64" ? "/lib/x86_64-linux-gnu" : "/usr/aarch64-linux-gnu/lib";
+        var start = new ProcessStartInfo(Linker)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        string[] args =
+        [
+            "-shared", "--gc-sections", "-O2", "--hash-style=gnu", "--build-id=none", "-z", "noexecstack", "-z", "now",
+            "-o", output, objectPath, NativeRuntime.HostObject(arch),
+            "--as-needed", Path.Combine(libDir, "libm.so.6"),
+            .. arch == "x86_64" ? [Path.Combine(libDir, "libmvec.so.1")] : Array.Empty<string>(),
+            "--no-as-needed", Path.Combine(libDir, "libc.so.6"),
+        ];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new LavaException($"cannot start {Linker}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new LavaException($"{Linker} is not installed (run tools/bootstrap.sh)");
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new LavaException($"linking the {arch} variant failed: {stderr.Result.Trim()}");
+            }
+        }
+        return File.ReadAllBytes(output);
+    }
+}

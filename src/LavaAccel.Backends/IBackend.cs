@@ -1,0 +1,23 @@
+namespace LavaAccel.Backends;
+
+/// <summary>
+/// A backend compiles LAVA IR for its targets: IR + target → artifact. Adding a target family is
+/// adding an implementation to <see cref="BackendRegistry"/>, not editing a switch.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>The backend part of its target ids (<c>cpu</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Every target this backend compiles for.</summary>
+    IReadOnlyList<TargetId> Targets { get; }
+
+    /// <summary>Why this machine cannot run artifacts for the target, or null when it can.</summary>
+    string? WhyNotRunnable(TargetId target);
+
+    /// <summary>
+    /// Compiles in this process. LLVM aborts the process on some bad input, so callers outside a
+    /// compile worker use <see cref="CompileWorkerClient"/> instead.
+    /// </summary>
+    CompiledArtifact Compile(Package package, TargetId target);
+}

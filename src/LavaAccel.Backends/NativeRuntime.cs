@@ -1,0 +1,45 @@
+namespace LavaAccel.Backends;
+
+/// <summary>
+/// Locates the native runtime built from <c>runtime/</c>: the builtins bitcode, the host objects
+/// linked into every CPU variant and the runners. <c>LAVA_RUNTIME_DIR</c> overrides the search.
+/// </summary>
+public static class NativeRuntime
+{
+    private static readonly Lazy<string> Directory = new(Find);
+
+    /// <summary>The directory holding the native runtime files.</summary>
+    public static string Root => Directory.Value;
+
+    /// <summary>OpenCL builtins as spir64 bitcode.</summary>
+    public static string BuiltinsBitcode => Path.Combine(Root, "builtins-spir64.bc");
+
+    /// <summary>The host object (ND-range threads, fibers) for an architecture.</summary>
+    public static string HostObject(string arch) => Path.Combine(Root, $"host-{arch}.o");
+
+    /// <summary>The runner executable for an architecture.</summary>
+    public static string Runner(string arch) => Path.Combine(Root, $"lava-runner-{arch}");
+
+    private static string Find()
+    {
+        var overridden = Environment.GetEnvironmentVariable("LAVA_RUNTIME_DIR");
+        if (!string.IsNullOrEmpty(overridden))
+        {
+            return overridden;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "artifacts", "runtime");
+            if (File.Exists(Path.Combine(candidate, "builtins-spir64.bc")))
+            {
+                return candidate;
+            }
+            var beside = Path.Combine(dir.FullName, "runtime");
+            if (File.Exists(Path.Combine(beside, "builtins-spir64.bc")))
+            {
+                return beside;
+            }
+        }
+        throw new LavaException("the LavaAccel native runtime is not built (run ./lava once, or make -C runtime)");
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace LavaAccel.Cli.Commands;
+
+/// <summary><c>lava inspect PKG.lava</c></summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var package = new Argument<string>("PKG.lava") { Description = "Package to describe" };
+        var command = new Command("inspect", "Show a package's manifest, kernels, argument signatures, IR version and digest") { package };
+        command.SetAction(result =>
+        {
+            var loaded = Package.Load(result.GetValue(package)!);
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(Describe(loaded));
+                return 0;
+            }
+            var m = loaded.Manifest;
+            Console.WriteLine($"package   {m.Name} {m.Version}");
+            Console.WriteLine($"digest    {loaded.Digest}");
+            Console.WriteLine($"IR        {m.IrFormat}, {CliOutput.Bytes(loaded.Ir.Length)}, {m.IrDigest}");
+            Console.WriteLine($"language  OpenCL C {m.LanguageVersion[2..]}{(m.Defines.Count > 0 ? "  defines: " + string.Join(" ", m.Defines) : "")}");
+            Console.WriteLine($"features  {(m.Features.Count > 0 ? string.Join(", ", m.Features) : "none")}");
+            Console.WriteLine($"sources   {string.Join(", ", m.Sources)}");
+            PrintKernels(loaded);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static void PrintKernels(Package package)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumn("kernel").AddColumn("arguments");
+        foreach (var kernel in package.Manifest.Kernels)
+        {
+            table.AddRow(Markup.Escape(kernel.Name), Markup.Escape(string.Join(", ", kernel.Arguments)));
+        }
+        CliOutput.Out.Write(table);
+    }
+
+    internal static JsonObject Describe(Package package)
+    {
+        var m = package.Manifest;
+        return new JsonObject
+        {
+            ["name"] = m.Name,
+            ["version"] = m.Version,
+            ["digest"] = package.Digest,
+            ["size"] = package.Bytes.Length,
+            ["ir_format"] = m.IrFormat,
+            ["ir_digest"] = m.IrDigest,
+            ["ir_size"] = package.Ir.Length,
+            ["language_version"] = m.LanguageVersion,
+            ["defines"] = new JsonArray([.. m.Defines.Select(d => (JsonNode?)d)]),
+            ["features"] = new JsonArray([.. m.Features.Select(f => (JsonNode?)f)]),
+            ["sources"] = new JsonArray([.. m.Sources.Select(s => (JsonNode?)s)]),
+            ["kernels"] = new JsonArray([.. m.Kernels.Select(k => (JsonNode?)new JsonObject
+            {
+                ["name"] = k.Name,
+                ["signature"] = k.ToString(),
+                ["arguments"] = new JsonArray([.. k.Arguments.Select(a => (JsonNode?)new JsonObject
+                {
+                    ["name"] = a.Name,
+                    ["type"] = a.TypeName,
+                    ["kind"] = a.Kind.ToString().ToLowerInvariant(),
+                    ["address_space"] = a.AddressSpace.ToString().ToLowerInvariant(),
+                    ["element_type"] = a.ElementType.OpenClName(),
+                    ["vector_width"] = a.VectorWidth,
+                    ["const"] = a.IsConst,
+                })]),
+            })]),
+        };
+    }
+}

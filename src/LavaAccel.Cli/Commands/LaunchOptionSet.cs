@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using LavaAccel.Runtime;
+
+namespace LavaAccel.Cli.Commands;
+
+/// <summary>The options <c>run</c> and <c>compare</c> share: what to launch and with which arguments.</summary>
+internal sealed class LaunchOptionSet
+{
+    public Argument<string> Input { get; } = new("PKG") { Description = "A .lava package, or an OpenCL C file to pack on the fly" };
+    public Option<string> Kernel { get; } = new("--kernel", "-k") { Description = "Kernel to run", Required = true };
+    public Option<string> Global { get; } = new("--global", "-g") { Description = "Global size N[,N[,N]]", Required = true };
+    public Option<string?> Local { get; } = new("--local", "-l") { Description = "Local (work-group) size L[,L[,L]]" };
+    public Option<string[]> Args { get; } = new("--arg", "-a") { Description = "NAME=VALUE: scalar, @FILE.npy, random:COUNT[:SEED], zeros:COUNT, ones:COUNT, range:COUNT, local:COUNT" };
+    public Option<string[]> Outs { get; } = new("--out", "-o") { Description = "NAME=FILE.npy: write a buffer after the run" };
+    public Option<int> Repeat { get; } = new("--repeat", "-r") { Description = "Run R times and report the median", DefaultValueFactory = _ => 1 };
+    public Option<string[]> Defines { get; } = new("-D") { Description = "Preprocessor definition when running an OpenCL C file" };
+    public Option<double?> TimeLimit { get; } = new("--time-limit") { Description = "Kill the kernel after SECONDS" };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Input);
+        foreach (var option in new Option[] { Kernel, Global, Local, Args, Outs, Repeat, Defines, TimeLimit })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public LaunchOptions Read(ParseResult result, string target)
+    {
+        var repeat = result.GetValue(Repeat);
+        if (repeat < 1)
+        {
+            throw new LavaException("--repeat must be at least 1");
+        }
+        var seconds = result.GetValue(TimeLimit);
+        if (seconds is <= 0)
+        {
+            throw new LavaException("--time-limit must be positive");
+        }
+        var local = result.GetValue(Local);
+        return new LaunchOptions(
+            result.GetValue(Input)!,
+            result.GetValue(Kernel)!,
+            NdRange.ParseSizes(result.GetValue(Global)!, "--global"),
+            local is null ? null : NdRange.ParseSizes(local, "--local"),
+            result.GetValue(Args) ?? [],
+            target,
+            repeat,
+            seconds is { } s ? TimeSpan.FromSeconds(s) : null,
+            result.GetValue(Defines) ?? []);
+    }
+
+    /// <summary>The <c>--out NAME=FILE</c> pairs, checked before anything runs.</summary>
+    public IReadOnlyList<(string Name, string File)> ReadOuts(ParseResult result) =>
+        (result.GetValue(Outs) ?? []).Select(o =>
+        {
+            var eq = o.IndexOf('=', StringComparison.Ordinal);
+            return eq > 0 && eq < o.Length - 1 ? (o[..eq], o[(eq + 1)..]) : throw new LavaException($"--out '{o}' is not NAME=FILE.npy");
+        }).ToArray();
+
+    public static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using LavaAccel.Runtime;
+
+namespace LavaAccel.Cli.Commands;
+
+/// <summary><c>lava run PKG.lava|KERNEL.cl --kernel K --global N … [--target auto|T]</c></summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var set = new LaunchOptionSet();
+        var target = new Option<string>("--target", "-t") { Description = "auto (best CPU tier here) or a target id from `lava targets`", DefaultValueFactory = _ => "auto" };
+        var sandbox = new Option<string>("--sandbox") { Description = "Isolation: none (a separate runner process; containers arrive with the sandbox issue)", DefaultValueFactory = _ => "none" };
+        var command = new Command("run", "Compile a kernel for a target and run it over the given arguments");
+        set.AddTo(command);
+        command.Options.Add(target);
+        command.Options.Add(sandbox);
+        command.SetAction(result =>
+        {
+            var json = result.GetValue(CliOutput.JsonOption);
+            if (result.GetValue(sandbox) != "none")
+            {
+                throw new LavaException($"--sandbox {result.GetValue(sandbox)} is not available in this build; use --sandbox none");
+            }
+            var options = set.Read(result, result.GetValue(target)!);
+            var outs = set.ReadOuts(result);
+            var package = KernelLauncher.OpenInput(options.Input, options.Defines);
+            var choice = TargetSelector.Choose(options.Target);
+            var report = CliOutput.WithProgress(json, "compiling", progress => KernelLauncher.Launch(package, options, choice, s => progress(s)));
+            foreach (var (name, file) in outs)
+            {
+                report.Output(name).Save(file);
+            }
+            if (json)
+            {
+                CliOutput.Json(Describe(report, outs));
+            }
+            else
+            {
+                Print(report, outs);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(LaunchReport report, IReadOnlyList<(string Name, string File)> outs)
+    {
+        var c = report.Compile;
+        Console.WriteLine($"target    {report.Choice.Target}  ({report.Choice.Reason})");
+        Console.WriteLine($"compile   {CliOutput.Ms(c.CompileMs)} in the compile worker ({CliOutput.Ms(c.WallMs)} with its start), {CliOutput.Bytes(c.Size)}, {string.Join(", ", c.KernelModes.Select(m => $"{m.Key}: {m.Value}"))}");
+        Console.WriteLine($"range     global ({string.Join(",", report.Range.Global)}) local ({string.Join(",", report.Range.Local!)})");
+        var runs = report.Outcome.KernelMs.Count;
+        Console.WriteLine($"kernel    {CliOutput.Ms(report.Outcome.MedianMs)}{(runs > 1 ? $" median of {runs} (min {CliOutput.Ms(report.Outcome.KernelMs[0])})" : "")}, {report.EffectiveGbps:0.0} GB/s effective ({CliOutput.Bytes(report.BufferBytes)} of buffers)");
+        foreach (var (name, file) in outs)
+        {
+            Console.WriteLine($"output    {name} → {file}");
+        }
+    }
+
+    internal static JsonObject Describe(LaunchReport report, IReadOnlyList<(string Name, string File)> outs) => new()
+    {
+        ["package"] = report.Package.Manifest.Name,
+        ["digest"] = report.Package.Digest,
+        ["kernel"] = report.Kernel.Name,
+        ["target"] = report.Choice.Target.ToString(),
+        ["reason"] = report.Choice.Reason,
+        ["sandbox"] = "none",
+        ["cache_hit"] = false,
+        ["compile_ms"] = Math.Round(report.Compile.CompileMs, 3),
+        ["compile_wall_ms"] = Math.Round(report.Compile.WallMs, 3),
+        ["sandbox_start_ms"] = 0,
+        ["kernel_mode"] = report.Compile.KernelModes.GetValueOrDefault(report.Kernel.Name),
+        ["global"] = new JsonArray([.. report.Range.Global.Select(g => (JsonNode?)g)]),
+        ["local"] = new JsonArray([.. report.Range.Local!.Select(l => (JsonNode?)l)]),
+        ["kernel_ms_median"] = Math.Round(report.Outcome.MedianMs, 6),
+        ["kernel_ms"] = new JsonArray([.. report.Outcome.KernelMs.Select(t => (JsonNode?)Math.Round(t, 6))]),
+        ["runner_wall_ms"] = Math.Round(report.Outcome.WallMs, 3),
+        ["buffer_bytes"] = report.BufferBytes,
+        ["gbps"] = Math.Round(report.EffectiveGbps, 3),
+        ["outputs"] = new JsonObject(outs.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)o.File))),
+    };
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using LavaAccel.Backends;
+using Spectre.Console;
+
+namespace LavaAccel.Cli.Commands;
+
+/// <summary><c>lava targets</c></summary>
+internal static class TargetsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("targets", "List every target this build can compile for, and which of them this machine can run");
+        command.SetAction(result =>
+        {
+            var rows = BackendRegistry.All.SelectMany(b => b.Targets.Select(t => (Target: t, Why: b.WhyNotRunnable(t)))).ToArray();
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
+                {
+                    ["target"] = r.Target.ToString(),
+                    ["backend"] = r.Target.Backend,
+                    ["compile"] = true,
+                    ["runnable"] = r.Why is null,
+                    ["reason"] = r.Why,
+                })]));
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple).AddColumn("target").AddColumn("compile").AddColumn("run here");
+            foreach (var (target, why) in rows)
+            {
+                table.AddRow(target.ToString(), "yes", why is null ? (target.Arch == "aarch64" && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.Arm64 ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
+            }
+            CliOutput.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+}

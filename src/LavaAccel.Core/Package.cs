@@ -1,0 +1,172 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace LavaAccel;
+
+/// <summary>
+/// A <c>.lava</c> package: a tar archive holding <c>manifest.json</c>, <c>ir/module.bc</c> (LAVA IR)
+/// and <c>src/</c>. Writing is deterministic (fixed order, times, owners and modes), so the same
+/// inputs give the same bytes and the same digest.
+/// </summary>
+public sealed class Package
+{
+    private const string ManifestEntry = "manifest.json";
+    private const string IrEntry = "ir/module.bc";
+    private const string SourcePrefix = "src/";
+    private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Creates a package from its parts.</summary>
+    public Package(Manifest manifest, byte[] ir, IReadOnlyDictionary<string, byte[]> sources)
+    {
+        Manifest = manifest;
+        Ir = ir;
+        Sources = sources;
+        Bytes = Serialize();
+        Digest = Sha256Hex(Bytes);
+    }
+
+    private Package(Manifest manifest, byte[] ir, IReadOnlyDictionary<string, byte[]> sources, byte[] bytes)
+    {
+        Manifest = manifest;
+        Ir = ir;
+        Sources = sources;
+        Bytes = bytes;
+        Digest = Sha256Hex(bytes);
+    }
+
+    /// <summary>The manifest.</summary>
+    public Manifest Manifest { get; }
+
+    /// <summary>LAVA IR: spir64 LLVM bitcode.</summary>
+    public byte[] Ir { get; }
+
+    /// <summary>Source files by name.</summary>
+    public IReadOnlyDictionary<string, byte[]> Sources { get; }
+
+    /// <summary>The archive's bytes.</summary>
+    public byte[] Bytes { get; }
+
+    /// <summary><c>sha256:</c> digest of the archive.</summary>
+    public string Digest { get; }
+
+    /// <summary>Lower-case hex sha256 of some bytes, prefixed with <c>sha256:</c>.</summary>
+    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>Writes the package to a file (atomically: a reader never sees half a package).</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var temp = full + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(temp, Bytes);
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>Opens a package file, checking its structure and the digest of its IR.</summary>
+    public static Package Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new LavaException($"package '{path}' does not exist");
+        }
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Parses package bytes; <paramref name="origin"/> names them in errors.</summary>
+    public static Package Parse(byte[] bytes, string origin)
+    {
+        Manifest? manifest = null;
+        byte[]? ir = null;
+        var sources = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        try
+        {
+            using var reader = new TarReader(new MemoryStream(bytes, writable: false));
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    continue;
+                }
+                var content = ReadAll(entry);
+                if (entry.Name == ManifestEntry)
+                {
+                    manifest = JsonSerializer.Deserialize(content, ManifestJsonContext.Default.Manifest);
+                }
+                else if (entry.Name == IrEntry)
+                {
+                    ir = content;
+                }
+                else if (entry.Name.StartsWith(SourcePrefix, StringComparison.Ordinal))
+                {
+                    sources[entry.Name[SourcePrefix.Length..]] = content;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException)
+        {
+            throw new LavaException($"package '{origin}' is corrupted or not a .lava package ({e.Message.TrimEnd('.')})", e);
+        }
+        if (manifest is null)
+        {
+            throw new LavaException($"package '{origin}' is corrupted or not a .lava package (no {ManifestEntry})");
+        }
+        if (manifest.FormatVersion != Manifest.CurrentFormatVersion)
+        {
+            throw new LavaException($"package '{origin}' has format version {manifest.FormatVersion}; this lava reads version {Manifest.CurrentFormatVersion}");
+        }
+        if (ir is null)
+        {
+            throw new LavaException($"package '{origin}' is corrupted (no {IrEntry})");
+        }
+        if (Sha256Hex(ir) != manifest.IrDigest)
+        {
+            throw new LavaException($"package '{origin}' is corrupted ({IrEntry} does not match the digest in its manifest)");
+        }
+        if (manifest.Kernels is null || manifest.Kernels.Count == 0)
+        {
+            throw new LavaException($"package '{origin}' declares no kernels");
+        }
+        return new Package(manifest, ir, sources, bytes);
+    }
+
+    private static byte[] ReadAll(TarEntry entry)
+    {
+        if (entry.DataStream is null)
+        {
+            return [];
+        }
+        using var buffer = new MemoryStream();
+        entry.DataStream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private byte[] Serialize()
+    {
+        using var output = new MemoryStream();
+        using (var writer = new TarWriter(output, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            Add(writer, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(Manifest, ManifestJsonContext.Default.Manifest));
+            Add(writer, IrEntry, Ir);
+            foreach (var (name, content) in Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                Add(writer, SourcePrefix + name, content);
+            }
+        }
+        return output.ToArray();
+    }
+
+    private static void Add(TarWriter writer, string name, byte[] content)
+    {
+        var entry = new UstarTarEntry(TarEntryType.RegularFile, name)
+        {
+            ModificationTime = FixedTime,
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            Uid = 0,
+            Gid = 0,
+            UserName = "",
+            GroupName = "",
+            DataStream = new MemoryStream(content, writable: false),
+        };
+        writer.WriteEntry(entry);
+    }
+}

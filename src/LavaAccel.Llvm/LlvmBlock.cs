@@ -1,0 +1,33 @@
+namespace LavaAccel.Llvm;
+
+/// <summary>A basic block (owned by its function).</summary>
+public readonly record struct LlvmBlock
+{
+    internal LlvmBlock(nint handle) => Handle = handle;
+
+    internal nint Handle { get; }
+
+    /// <summary>Instructions in order. Snapshot: safe to erase while iterating.</summary>
+    public IReadOnlyList<LlvmValue> Instructions
+    {
+        get
+        {
+            var list = new List<LlvmValue>();
+            for (var i = Native.LLVMGetFirstInstruction(Handle); i != 0; i = Native.LLVMGetNextInstruction(i))
+            {
+                list.Add(new LlvmValue(i));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>The first instruction of the block.</summary>
+    public LlvmValue FirstInstruction => new(Native.LLVMGetFirstInstruction(Handle));
+
+    /// <summary>Detaches the block from its function and appends it to another.</summary>
+    public void MoveTo(LlvmValue function)
+    {
+        Native.LLVMRemoveBasicBlockFromParent(Handle);
+        Native.LLVMAppendExistingBasicBlock(function.Handle, Handle);
+    }
+}

@@ -1,0 +1,227 @@
+using System.Runtime.InteropServices;
+
+namespace LavaAccel.Llvm;
+
+/// <summary>An LLVM value: function, global, instruction, argument or constant (owned by its module).</summary>
+public readonly record struct LlvmValue
+{
+    private const int OpcodeCall = 45; // LLVMCall
+
+    internal LlvmValue(nint handle) => Handle = handle;
+
+    internal nint Handle { get; }
+
+    /// <summary>False for the null value LLVM returns when something is absent.</summary>
+    public bool Exists => Handle != 0;
+
+    /// <summary>Value name (function or global symbol name).</summary>
+    public string Name
+    {
+        get => NativeString.Borrowed(Native.LLVMGetValueName2(Handle, out var length), length);
+        set => Native.LLVMSetValueName2(Handle, value, (nuint)System.Text.Encoding.UTF8.GetByteCount(value));
+    }
+
+    /// <summary>The value's type (for globals and functions: a pointer).</summary>
+    public LlvmType Type => new(Native.LLVMTypeOf(Handle));
+
+    /// <summary>For functions and globals: the type of what they define.</summary>
+    public LlvmType ValueType => new(Native.LLVMGlobalGetValueType(Handle));
+
+    /// <summary>Whether a function or global has no body/initialiser here.</summary>
+    public bool IsDeclaration => Native.LLVMIsDeclaration(Handle) != 0;
+
+    /// <summary>Whether this is a function.</summary>
+    public bool IsFunction => Native.LLVMIsAFunction(Handle) != 0;
+
+    /// <summary>Whether this is an integer constant.</summary>
+    public bool IsConstantInt => Native.LLVMIsAConstantInt(Handle) != 0;
+
+    /// <summary>The zero-extended value of an integer constant.</summary>
+    public ulong ConstantValue => Native.LLVMConstIntGetZExtValue(Handle);
+
+    /// <summary>Calling convention of a function.</summary>
+    public uint CallingConvention
+    {
+        get => Native.LLVMGetFunctionCallConv(Handle);
+        set => Native.LLVMSetFunctionCallConv(Handle, value);
+    }
+
+    /// <summary>Linkage of a function or global.</summary>
+    public LlvmLinkage Linkage
+    {
+        get => (LlvmLinkage)Native.LLVMGetLinkage(Handle);
+        set => Native.LLVMSetLinkage(Handle, (int)value);
+    }
+
+    /// <summary>Makes a global thread-local (local-dynamic model: it lives in a shared object).</summary>
+    public void MakeThreadLocal()
+    {
+        Native.LLVMSetThreadLocal(Handle, 1);
+        Native.LLVMSetThreadLocalMode(Handle, 2); // LLVMLocalDynamicTLSModel
+    }
+
+    /// <summary>Gives a symbol default visibility (exported from a shared object).</summary>
+    public void MakeVisible() => Native.LLVMSetVisibility(Handle, 0);
+
+    /// <summary>Function parameters.</summary>
+    public IReadOnlyList<LlvmValue> Parameters
+    {
+        get
+        {
+            var count = Native.LLVMCountParams(Handle);
+            var list = new LlvmValue[count];
+            for (uint i = 0; i < count; i++)
+            {
+                list[i] = new LlvmValue(Native.LLVMGetParam(Handle, i));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Basic blocks of a function (snapshot).</summary>
+    public IReadOnlyList<LlvmBlock> Blocks
+    {
+        get
+        {
+            var list = new List<LlvmBlock>();
+            for (var b = Native.LLVMGetFirstBasicBlock(Handle); b != 0; b = Native.LLVMGetNextBasicBlock(b))
+            {
+                list.Add(new LlvmBlock(b));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>All instructions of a function, block by block (snapshot).</summary>
+    public IEnumerable<LlvmValue> Instructions => Blocks.SelectMany(b => b.Instructions);
+
+    /// <summary>Whether this instruction is a call.</summary>
+    public bool IsCall => Native.LLVMGetInstructionOpcode(Handle) == OpcodeCall;
+
+    /// <summary>The function a call instruction calls directly, or a non-existent value.</summary>
+    public LlvmValue CalledFunction
+    {
+        get
+        {
+            var callee = new LlvmValue(Native.LLVMGetCalledValue(Handle));
+            return callee.IsFunction ? callee : default;
+        }
+    }
+
+    /// <summary>Number of arguments of a call instruction.</summary>
+    public int ArgumentCount => (int)Native.LLVMGetNumArgOperands(Handle);
+
+    /// <summary>Operand <paramref name="index"/> of an instruction (call arguments come first).</summary>
+    public LlvmValue Operand(int index) => new(Native.LLVMGetOperand(Handle, (uint)index));
+
+    /// <summary>Calling convention of a call instruction.</summary>
+    public uint CallSiteConvention
+    {
+        get => Native.LLVMGetInstructionCallConv(Handle);
+        set => Native.LLVMSetInstructionCallConv(Handle, value);
+    }
+
+    /// <summary>Instructions and constants that use this value (snapshot).</summary>
+    public IReadOnlyList<LlvmValue> Users
+    {
+        get
+        {
+            var list = new List<LlvmValue>();
+            for (var u = Native.LLVMGetFirstUse(Handle); u != 0; u = Native.LLVMGetNextUse(u))
+            {
+                list.Add(new LlvmValue(Native.LLVMGetUser(u)));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Replaces every use of this value with another.</summary>
+    public void ReplaceAllUsesWith(LlvmValue other) => Native.LLVMReplaceAllUsesWith(Handle, other.Handle);
+
+    /// <summary>Removes an instruction from its block and deletes it.</summary>
+    public void EraseInstruction() => Native.LLVMInstructionEraseFromParent(Handle);
+
+    /// <summary>Deletes a function from its module.</summary>
+    public void DeleteFunction() => Native.LLVMDeleteFunction(Handle);
+
+    /// <summary>Adds an enum attribute (e.g. <c>alwaysinline</c>) to a function.</summary>
+    public void AddFunctionAttribute(LlvmContext context, string name) =>
+        Native.LLVMAddAttributeAtIndex(Handle, uint.MaxValue, Native.LLVMCreateEnumAttribute(context.Handle, AttributeKind(name), 0));
+
+    /// <summary>Adds an enum attribute (e.g. <c>noalias</c>) to parameter <paramref name="index"/> (0-based).</summary>
+    public void AddParameterAttribute(LlvmContext context, int index, string name) =>
+        Native.LLVMAddAttributeAtIndex(Handle, (uint)index + 1, Native.LLVMCreateEnumAttribute(context.Handle, AttributeKind(name), 0));
+
+    /// <summary>Adds a string attribute (e.g. <c>prefer-vector-width</c>) to a function.</summary>
+    public void AddFunctionAttribute(LlvmContext context, string key, string value) =>
+        Native.LLVMAddAttributeAtIndex(Handle, uint.MaxValue, Native.LLVMCreateStringAttribute(context.Handle, key, (uint)key.Length, value, (uint)value.Length));
+
+    /// <summary>Removes an enum attribute from a function, if present.</summary>
+    public void RemoveFunctionAttribute(string name) => Native.LLVMRemoveEnumAttributeAtIndex(Handle, uint.MaxValue, AttributeKind(name));
+
+    /// <summary>Removes a string attribute from a function, if present.</summary>
+    public void RemoveStringFunctionAttribute(string key) => Native.LLVMRemoveStringAttributeAtIndex(Handle, uint.MaxValue, key, (uint)key.Length);
+
+    /// <summary>Removes an enum attribute from a call site's function attributes.</summary>
+    public void RemoveCallSiteAttribute(string name) => Native.LLVMRemoveCallSiteEnumAttribute(Handle, uint.MaxValue, AttributeKind(name));
+
+    /// <summary>
+    /// Operands of the function-attached metadata node <paramref name="kind"/> (e.g. OpenCL's
+    /// <c>kernel_arg_type</c>): strings as strings, integer constants as decimal text.
+    /// </summary>
+    public IReadOnlyList<string>? GetMetadataStrings(LlvmContext context, string kind)
+    {
+        var kindId = Native.LLVMGetMDKindIDInContext(context.Handle, kind, (uint)kind.Length);
+        var entries = Native.LLVMGlobalCopyAllMetadata(Handle, out var count);
+        try
+        {
+            for (uint i = 0; i < count; i++)
+            {
+                if (Native.LLVMValueMetadataEntriesGetKind(entries, i) != kindId)
+                {
+                    continue;
+                }
+                var node = Native.LLVMMetadataAsValue(context.Handle, Native.LLVMValueMetadataEntriesGetMetadata(entries, i));
+                return NodeOperandsAsText(node);
+            }
+            return null;
+        }
+        finally
+        {
+            if (entries != 0)
+            {
+                Native.LLVMDisposeValueMetadataEntries(entries);
+            }
+        }
+    }
+
+    internal static IReadOnlyList<string> NodeOperandsAsText(nint node)
+    {
+        var operands = new nint[Native.LLVMGetMDNodeNumOperands(node)];
+        if (operands.Length > 0)
+        {
+            Native.LLVMGetMDNodeOperands(node, operands);
+        }
+        return operands.Select(OperandText).ToArray();
+    }
+
+    private static string OperandText(nint operand)
+    {
+        if (operand == 0)
+        {
+            return "";
+        }
+        if (Native.LLVMIsAConstantInt(operand) != 0)
+        {
+            return Native.LLVMConstIntGetZExtValue(operand).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var text = Native.LLVMGetMDString(operand, out var length);
+        return text == 0 ? "" : Marshal.PtrToStringUTF8(text, (int)length);
+    }
+
+    private static uint AttributeKind(string name)
+    {
+        var kind = Native.LLVMGetEnumAttributeKindForName(name, (nuint)name.Length);
+        return kind != 0 ? kind : throw new LlvmException($"unknown LLVM attribute '{name}'");
+    }
+}

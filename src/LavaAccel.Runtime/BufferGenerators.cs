@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace LavaAccel.Runtime;
+
+/// <summary>
+/// Buffer generators: <c>random:COUNT[:SEED]</c> (floats uniform in [0,1), integers in [0,100)),
+/// <c>zeros:COUNT</c>, <c>ones:COUNT</c>, <c>range:COUNT</c> (0,1,2,…). COUNT is in elements of the
+/// pointee type (a <c>float4*</c> buffer of COUNT holds 4·COUNT floats). Deterministic for a seed.
+/// </summary>
+public static class BufferGenerators
+{
+    private const long MaxBytes = (1L << 31) - 4096;
+
+    /// <summary>Generates the bytes of a buffer argument.</summary>
+    public static byte[] Generate(string spec, KernelArgument parameter, string what)
+    {
+        var parts = spec.Split(':');
+        var kind = parts[0];
+        if (kind is not ("random" or "zeros" or "ones" or "range") || parts.Length < 2 || parts.Length > (kind == "random" ? 3 : 2))
+        {
+            throw new LavaException($"{what} is a buffer: pass @FILE.npy, random:COUNT[:SEED], zeros:COUNT, ones:COUNT or range:COUNT, not '{spec}'");
+        }
+        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            throw new LavaException($"{what}: '{parts[1]}' is not a positive element count");
+        }
+        var seed = 42;
+        if (parts.Length == 3 && !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
+        {
+            throw new LavaException($"{what}: seed '{parts[2]}' is not an integer");
+        }
+        var lanes = parameter.VectorWidth == 3 ? 4 : parameter.VectorWidth;
+        var scalars = count * lanes;
+        var size = parameter.ElementType.Size();
+        if (scalars * size > MaxBytes)
+        {
+            throw new LavaException($"{what}: {count} elements is more than lava will generate (2 GiB)");
+        }
+        var bytes = new byte[scalars * size];
+        var random = new Random(seed);
+        for (long i = 0; i < scalars; i++)
+        {
+            var value = kind switch
+            {
+                "zeros" => 0.0,
+                "ones" => 1.0,
+                "range" => i / lanes,
+                _ => parameter.ElementType.IsFloatingPoint() ? random.NextDouble() : random.Next(100),
+            };
+            Write(bytes.AsSpan((int)(i * size), size), parameter.ElementType, value);
+        }
+        return bytes;
+    }
+
+    private static void Write(Span<byte> destination, ScalarType type, double value)
+    {
+        switch (type)
+        {
+            case ScalarType.Float:
+                BinaryPrimitives.WriteSingleLittleEndian(destination, (float)value);
+                break;
+            case ScalarType.Double:
+                BinaryPrimitives.WriteDoubleLittleEndian(destination, value);
+                break;
+            case ScalarType.Half:
+                BinaryPrimitives.WriteHalfLittleEndian(destination, (Half)value);
+                break;
+            default:
+                Span<byte> wide = stackalloc byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(wide, (long)value);
+                wide[..destination.Length].CopyTo(destination);
+                break;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using LavaAccel.Backends;
+using LavaAccel.Toolchain;
+
+namespace LavaAccel.Runtime;
+
+/// <summary>
+/// The path of one <c>lava run</c>: open (or pack) the package, choose the target, bind the
+/// arguments, compile in the compile worker, run in a runner process.
+/// </summary>
+public static class KernelLauncher
+{
+    /// <summary>Reports progress of long steps ("compiling …").</summary>
+    public delegate void Progress(string step);
+
+    /// <summary>Opens a package, packing an OpenCL C file first when given one.</summary>
+    public static Package OpenInput(string input, IReadOnlyList<string>? defines)
+    {
+        if (input.EndsWith(".cl", StringComparison.OrdinalIgnoreCase))
+        {
+            return PackageBuilder.Pack(input, new PackOptions(defines ?? []));
+        }
+        if (defines is { Count: > 0 })
+        {
+            throw new LavaException("-D applies when running an OpenCL C file; this package was already compiled with its definitions");
+        }
+        return Package.Load(input);
+    }
+
+    /// <summary>Runs one launch on one target.</summary>
+    public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice choice, Progress? progress = null)
+    {
+        var kernel = package.Manifest.GetKernel(options.Kernel);
+        var range = new NdRange(options.Global, options.Local).Resolve(kernel);
+        var baseDirectory = Directory.GetCurrentDirectory();
+        var arguments = ArgumentBinder.Bind(kernel, options.Arguments, baseDirectory);
+        var work = Directory.CreateTempSubdirectory("lava-run-");
+        try
+        {
+            var packagePath = Path.Combine(work.FullName, "package.lava");
+            File.WriteAllBytes(packagePath, package.Bytes);
+            progress?.Invoke($"compiling {package.Manifest.Name} for {choice.Target}");
+            var variant = Path.Combine(work.FullName, "variant.so");
+            var compiled = CompileWorkerClient.Compile(packagePath, choice.Target, variant);
+            progress?.Invoke($"running {kernel.Name} on {choice.Target}");
+            var outcome = VariantRunner.Run(new RunRequest(variant, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
+            return new LaunchReport(package, kernel, choice, range, arguments, compiled, outcome);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+}

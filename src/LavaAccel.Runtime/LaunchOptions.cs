@@ -1,0 +1,22 @@
+namespace LavaAccel.Runtime;
+
+/// <summary>What the user asked to run (the options of <c>lava run</c>).</summary>
+/// <param name="Input">A <c>.lava</c> package or an OpenCL C file (packed on the fly).</param>
+/// <param name="Kernel">Kernel name.</param>
+/// <param name="Global">Global size.</param>
+/// <param name="Local">Local size, or null.</param>
+/// <param name="Arguments"><c>NAME=VALUE</c> texts.</param>
+/// <param name="Target"><c>auto</c> or a target id.</param>
+/// <param name="Repeat">Repetitions.</param>
+/// <param name="TimeLimit">Wall-clock limit, or null.</param>
+/// <param name="Defines"><c>-D</c> definitions when packing an OpenCL C file.</param>
+public sealed record LaunchOptions(
+    string Input,
+    string Kernel,
+    long[] Global,
+    long[]? Local,
+    IReadOnlyList<string> Arguments,
+    string Target = "auto",
+    int Repeat = 1,
+    TimeSpan? TimeLimit = null,
+    IReadOnlyList<string>? Defines = null);

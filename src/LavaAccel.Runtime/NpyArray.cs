@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+
+namespace LavaAccel.Runtime;
+
+/// <summary>A NumPy <c>.npy</c> array (version 1.0/2.0, little-endian, C order): element type, shape and raw bytes.</summary>
+public sealed class NpyArray
+{
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Creates an array over raw little-endian bytes.</summary>
+    public NpyArray(ScalarType type, long[] shape, byte[] data)
+    {
+        Type = type;
+        Shape = shape;
+        Data = data;
+    }
+
+    /// <summary>Element type.</summary>
+    public ScalarType Type { get; }
+
+    /// <summary>Dimensions.</summary>
+    public long[] Shape { get; }
+
+    /// <summary>Raw element bytes.</summary>
+    public byte[] Data { get; }
+
+    /// <summary>Number of scalar elements.</summary>
+    public long Count => Data.Length / Type.Size();
+
+    /// <summary>The elements as a typed array (float[], int[] …).</summary>
+    public Array ToArray() => Type switch
+    {
+        ScalarType.Char => Cast<sbyte>(),
+        ScalarType.UChar => Cast<byte>(),
+        ScalarType.Short => Cast<short>(),
+        ScalarType.UShort => Cast<ushort>(),
+        ScalarType.Int => Cast<int>(),
+        ScalarType.UInt => Cast<uint>(),
+        ScalarType.Long => Cast<long>(),
+        ScalarType.ULong => Cast<ulong>(),
+        ScalarType.Half => Cast<Half>(),
+        ScalarType.Float => Cast<float>(),
+        _ => Cast<double>(),
+    };
+
+    /// <summary>Wraps a typed array (float[], int[] …) as a one-dimensional array.</summary>
+    public static NpyArray FromArray(Array values)
+    {
+        var type = values switch
+        {
+            sbyte[] => ScalarType.Char,
+            byte[] => ScalarType.UChar,
+            short[] => ScalarType.Short,
+            ushort[] => ScalarType.UShort,
+            int[] => ScalarType.Int,
+            uint[] => ScalarType.UInt,
+            long[] => ScalarType.Long,
+            ulong[] => ScalarType.ULong,
+            Half[] => ScalarType.Half,
+            float[] => ScalarType.Float,
+            double[] => ScalarType.Double,
+            _ => throw new ArgumentException($"unsupported element type {values.GetType().Name}", nameof(values)),
+        };
+        var bytes = new byte[values.Length * type.Size()];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return new NpyArray(type, [values.Length], bytes);
+    }
+
+    private T[] Cast<T>() where T : struct
+    {
+        var result = new T[Data.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan()).Clear();
+        Data.AsSpan(0, result.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+
+    /// <summary>Reads a .npy file; errors name the file.</summary>
+    public static NpyArray Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new LavaException($"buffer file '{path}' does not exist");
+        }
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+        {
+            throw new LavaException($"'{path}' is not a NumPy .npy file");
+        }
+        var major = bytes[6];
+        int headerLength, headerStart;
+        if (major == 1)
+        {
+            headerLength = BitConverter.ToUInt16(bytes, 8);
+            headerStart = 10;
+        }
+        else
+        {
+            headerLength = checked((int)BitConverter.ToUInt32(bytes, 8));
+            headerStart = 12;
+        }
+        if (headerStart + headerLength > bytes.Length)
+        {
+            throw new LavaException($"'{path}' is a truncated .npy file");
+        }
+        var header = Encoding.Latin1.GetString(bytes, headerStart, headerLength);
+        var descr = HeaderValue(header, "descr", path).Trim('\'', '"', ' ');
+        var fortran = HeaderValue(header, "fortran_order", path).Trim();
+        var shapeText = HeaderValue(header, "shape", path).Trim('(', ')', ' ');
+        if (!ScalarTypes.TryParseNumpy(descr, out var type))
+        {
+            throw new LavaException($"'{path}' has element type {descr}; lava reads int8–64, uint8–64, float16/32/64 (little-endian)");
+        }
+        var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        var dataStart = headerStart + headerLength;
+        var expected = count * type.Size();
+        if (bytes.Length - dataStart < expected)
+        {
+            throw new LavaException($"'{path}' is truncated: shape ({shapeText}) needs {expected} bytes, the file has {bytes.Length - dataStart}");
+        }
+        if (fortran == "True" && shape.Length > 1)
+        {
+            throw new LavaException($"'{path}' is in Fortran order; save it in C order (np.ascontiguousarray)");
+        }
+        return new NpyArray(type, shape, bytes.AsSpan(dataStart, (int)expected).ToArray());
+    }
+
+    /// <summary>Writes a version 1.0 .npy file.</summary>
+    public void Save(string path)
+    {
+        var shape = Shape.Length == 1
+            ? $"({Shape[0].ToString(CultureInfo.InvariantCulture)},)"
+            : "(" + string.Join(", ", Shape.Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")";
+        var header = $"{{'descr': '{Type.NumpyDescr()}', 'fortran_order': False, 'shape': {shape}, }}";
+        // The header is padded with spaces and ends in a newline so that data starts 64-aligned.
+        var total = 10 + header.Length + 1;
+        header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
+        using var stream = File.Create(path);
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        stream.Write(BitConverter.GetBytes((ushort)header.Length));
+        stream.Write(Encoding.Latin1.GetBytes(header));
+        stream.Write(Data);
+    }
+
+    private static string HeaderValue(string header, string key, string path)
+    {
+        var at = header.IndexOf($"'{key}'", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new LavaException($"'{path}' has a malformed .npy header (no {key})");
+        }
+        var colon = header.IndexOf(':', at);
+        var rest = header[(colon + 1)..].TrimStart();
+        var end = rest.StartsWith('(') ? rest.IndexOf(')', StringComparison.Ordinal) + 1 : rest.IndexOfAny([',', '}']);
+        return end <= 0 ? rest : rest[..end];
+    }
+}

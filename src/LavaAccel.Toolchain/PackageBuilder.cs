@@ -1,0 +1,50 @@
+using LavaAccel.Llvm;
+
+namespace LavaAccel.Toolchain;
+
+/// <summary><c>lava pack</c>: OpenCL C source → deterministic <c>.lava</c> package.</summary>
+public static class PackageBuilder
+{
+    /// <summary>Compiles <paramref name="sourcePath"/> and builds its package.</summary>
+    public static Package Pack(string sourcePath, PackOptions options)
+    {
+        if (!File.Exists(sourcePath))
+        {
+            throw new LavaException($"kernel source '{sourcePath}' does not exist");
+        }
+        var source = File.ReadAllBytes(sourcePath);
+        if (Array.IndexOf(source, (byte)0) >= 0)
+        {
+            throw new LavaException($"'{sourcePath}' is not OpenCL C source (it contains NUL bytes)");
+        }
+        foreach (var define in options.Defines)
+        {
+            if (define.Length == 0 || define.StartsWith('=') || define.Any(char.IsWhiteSpace) && !define.Contains('='))
+            {
+                throw new LavaException($"bad -D definition '{define}' (expected NAME or NAME=VALUE)");
+            }
+        }
+        var ir = ClangFrontend.Compile(sourcePath, options.LanguageVersion, options.Defines);
+        var fileName = Path.GetFileName(sourcePath);
+        using var context = new LlvmContext();
+        using var module = context.ParseBitcode(ir, fileName);
+        var kernels = KernelSignatureReader.Read(module, fileName);
+        if (kernels.Count == 0)
+        {
+            throw new LavaException($"{sourcePath} defines no __kernel functions");
+        }
+        var manifest = new Manifest
+        {
+            Name = options.Name ?? Path.GetFileNameWithoutExtension(sourcePath),
+            Version = options.Version,
+            IrFormat = ClangFrontend.IrFormat,
+            IrDigest = Package.Sha256Hex(ir),
+            LanguageVersion = options.LanguageVersion,
+            Defines = options.Defines.ToArray(),
+            Features = FeatureScanner.Scan(module, kernels),
+            Kernels = kernels,
+            Sources = [fileName],
+        };
+        return new Package(manifest, ir, new Dictionary<string, byte[]> { [fileName] = source });
+    }
+}
