@@ -47,21 +47,21 @@ public sealed class NpyArray
     /// <summary>Wraps a typed array (float[], int[] …) as a one-dimensional array.</summary>
     public static NpyArray FromArray(Array values)
     {
-        var type = values switch
-        {
-            sbyte[] => ScalarType.Char,
-            byte[] => ScalarType.UChar,
-            short[] => ScalarType.Short,
-            ushort[] => ScalarType.UShort,
-            int[] => ScalarType.Int,
-            uint[] => ScalarType.UInt,
-            long[] => ScalarType.Long,
-            ulong[] => ScalarType.ULong,
-            Half[] => ScalarType.Half,
-            float[] => ScalarType.Float,
-            double[] => ScalarType.Double,
-            _ => throw new ArgumentException($"unsupported element type {values.GetType().Name}", nameof(values)),
-        };
+        // Switch on the element type, not the array: the runtime treats int[] and uint[] (and the
+        // other same-size pairs) as interchangeable in type tests.
+        var element = values.GetType().GetElementType();
+        var type = element == typeof(sbyte) ? ScalarType.Char
+            : element == typeof(byte) ? ScalarType.UChar
+            : element == typeof(short) ? ScalarType.Short
+            : element == typeof(ushort) ? ScalarType.UShort
+            : element == typeof(int) ? ScalarType.Int
+            : element == typeof(uint) ? ScalarType.UInt
+            : element == typeof(long) ? ScalarType.Long
+            : element == typeof(ulong) ? ScalarType.ULong
+            : element == typeof(Half) ? ScalarType.Half
+            : element == typeof(float) ? ScalarType.Float
+            : element == typeof(double) ? ScalarType.Double
+            : throw new ArgumentException($"unsupported element type {element?.Name}", nameof(values));
         var bytes = new byte[values.Length * type.Size()];
         Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
         return new NpyArray(type, [values.Length], bytes);

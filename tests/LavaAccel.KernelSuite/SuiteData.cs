@@ -1,4 +1,4 @@
-namespace LavaAccel.Tests.Suite;
+namespace LavaAccel.KernelSuite;
 
 /// <summary>
 /// Inputs of one suite run: buffers become .npy files passed as <c>name=@file</c>, scalars are passed as

@@ -1,4 +1,4 @@
-namespace LavaAccel.Tests.Suite;
+namespace LavaAccel.KernelSuite;
 
 /// <summary>One kernel of the suite with its launch, inputs and reference.</summary>
 /// <param name="Name">Unique display name, e.g. <c>sgemm_tiled_64x64x64</c>.</param>

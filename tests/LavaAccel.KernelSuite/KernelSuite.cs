@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LavaAccel.Tests.Suite;
+namespace LavaAccel.KernelSuite;
 
 /// <summary>
 /// The kernel suite: every kernel under <c>kernels/</c> with inputs and a plain C# reference.

@@ -1,0 +1,41 @@
+using LavaAccel.KernelSuite;
+
+namespace LavaAccel.Tests;
+
+/// <summary>Every suite kernel on every CPU target this machine can run, against its C# reference.</summary>
+public sealed class KernelSuiteTests(SuiteRunnerFixture fixture) : IClassFixture<SuiteRunnerFixture>
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var target in RunnableTargets.Cpu)
+        {
+            foreach (var suiteCase in KernelSuite.KernelSuite.All)
+            {
+                data.Add(suiteCase.Name, target.ToString());
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Suite_kernel_matches_its_reference(string caseName, string target)
+    {
+        var suiteCase = KernelSuite.KernelSuite.Get(caseName);
+        var (outputs, _) = fixture.Runner.Run(suiteCase, TargetId.Parse(target));
+        var expected = suiteCase.Reference(suiteCase.MakeInputs());
+        Assert.NotEmpty(expected);
+        var mismatch = SuiteRunner.Mismatch(suiteCase, expected, outputs);
+        Assert.True(mismatch is null, $"{caseName} on {target}: {mismatch}");
+    }
+
+    [Fact]
+    public void Every_architecture_family_is_tested()
+    {
+        // The suite must cover both x86-64 and AArch64 here; a machine without qemu-user would
+        // silently test less, so say so.
+        Assert.Contains(RunnableTargets.Cpu, t => t.Arch == "x86_64");
+        Assert.Contains(RunnableTargets.Cpu, t => t.Arch == "aarch64");
+    }
+}

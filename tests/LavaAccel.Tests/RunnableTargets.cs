@@ -1,0 +1,11 @@
+using LavaAccel.Backends;
+
+namespace LavaAccel.Tests;
+
+/// <summary>The CPU targets this machine can run (x86-64 tiers natively, AArch64 under qemu-user).</summary>
+public static class RunnableTargets
+{
+    /// <summary>Every runnable CPU target; tests run the suite on each.</summary>
+    public static IReadOnlyList<TargetId> Cpu { get; } =
+        BackendRegistry.All.Single(b => b.Name == "cpu").Targets.Where(t => BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
+}
