@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using LavaAccel;
 using LavaAccel.Cli;
 using LavaAccel.Cli.Commands;
@@ -19,10 +20,22 @@ if (parsed.Errors.Count > 0)
 }
 try
 {
-    return parsed.Invoke();
+    // lava prints its own one-line errors; System.CommandLine's handler would print stack traces.
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (LavaException e)
 {
     CliOutput.Error(e.Message);
     return 1;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    CliOutput.Error(e.Message);
+    return 1;
+}
+catch (Exception e)
+{
+    // A bug: still one line, with the trace only on request.
+    CliOutput.Error($"internal error: {e.GetType().Name}: {e.Message}{(Environment.GetEnvironmentVariable("LAVA_DEBUG") == "1" ? "\n" + e : " (LAVA_DEBUG=1 shows the trace)")}");
+    return 70;
 }

@@ -57,7 +57,7 @@ public static class ClangFrontend
             var diagnostics = stderr.Result.Trim();
             if (process.ExitCode != 0)
             {
-                throw new LavaException($"{sourcePath} does not compile:\n{diagnostics}");
+                throw new LavaException($"{sourcePath} does not compile:\n{Abbreviate(diagnostics)}");
             }
             return File.ReadAllBytes(output);
         }
@@ -65,6 +65,16 @@ public static class ClangFrontend
         {
             File.Delete(output);
         }
+    }
+
+    // Feeding clang a file that is not OpenCL C yields hundreds of lines; the first errors say it.
+    private static string Abbreviate(string diagnostics)
+    {
+        const int MaxLines = 24;
+        var lines = diagnostics.Split('\n');
+        return lines.Length <= MaxLines
+            ? diagnostics
+            : string.Join('\n', lines.Take(MaxLines)) + $"\n… ({lines.Length - MaxLines} more lines; {lines[^1].Trim()})";
     }
 
     private static Process StartOrExplain(ProcessStartInfo start)

@@ -52,11 +52,13 @@ public sealed class SuiteRunner : IDisposable
         }
     }
 
-    /// <summary>Runs a case on a target; returns every writable buffer as a typed array, plus timings.</summary>
-    public (IReadOnlyDictionary<string, Array> Outputs, RunOutcome Outcome) Run(SuiteCase suiteCase, TargetId target, int repeat = 1)
+    /// <summary>
+    /// Binds a case's inputs exactly as <c>lava run</c> would (through .npy files and argument
+    /// texts), so that every peer in a comparison gets the same bytes.
+    /// </summary>
+    public PreparedCase Prepare(SuiteCase suiteCase)
     {
         var (package, _) = PackageFor(suiteCase);
-        var variant = VariantFor(suiteCase, target);
         var kernel = package.Manifest.GetKernel(suiteCase.Kernel);
         var data = suiteCase.MakeInputs();
         var inputs = Directory.CreateTempSubdirectory("lava-case-");
@@ -73,14 +75,21 @@ public sealed class SuiteRunner : IDisposable
             texts.AddRange(data.Locals.Select(l => $"{l.Key}=local:{l.Value.ToString(CultureInfo.InvariantCulture)}"));
             var arguments = ArgumentBinder.Bind(kernel, texts, inputs.FullName);
             var range = new NdRange(suiteCase.Global, suiteCase.Local).Resolve(kernel);
-            var outcome = VariantRunner.Run(new RunRequest(variant, target, kernel, range, arguments, repeat, 0, TimeSpan.FromMinutes(5)));
-            var outputs = outcome.Buffers.ToDictionary(b => b.Key, b => Typed(data.Buffers[b.Key], b.Value), StringComparer.Ordinal);
-            return (outputs, outcome);
+            return new PreparedCase(suiteCase, package, kernel, arguments, range, data);
         }
         finally
         {
             inputs.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Runs a case on a target; returns every writable buffer as a typed array, plus timings.</summary>
+    public (IReadOnlyDictionary<string, Array> Outputs, RunOutcome Outcome) Run(SuiteCase suiteCase, TargetId target, int repeat = 1)
+    {
+        var prepared = Prepare(suiteCase);
+        var variant = VariantFor(suiteCase, target);
+        var outcome = VariantRunner.Run(new RunRequest(variant, target, prepared.Kernel, prepared.Range, prepared.Arguments, repeat, 0, TimeSpan.FromMinutes(5)));
+        return (prepared.Typed(outcome.Buffers), outcome);
     }
 
     /// <summary>
@@ -119,13 +128,6 @@ public sealed class SuiteRunner : IDisposable
             }
         }
         return null;
-    }
-
-    private static Array Typed(Array like, byte[] bytes)
-    {
-        var result = Array.CreateInstance(like.GetType().GetElementType()!, like.Length);
-        Buffer.BlockCopy(bytes, 0, result, 0, Math.Min(bytes.Length, Buffer.ByteLength(result)));
-        return result;
     }
 
     private static string FindKernels()

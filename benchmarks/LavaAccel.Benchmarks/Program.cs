@@ -1,0 +1,39 @@
+// LavaAccel benchmarks. Each comparison measures both sides in the same run.
+//   pocl [--quick] [--repeat R] [--target T]   suite kernels: lava's best CPU variant vs PoCL
+//   c [--repeat R]                              saxpy, stencil: lava vs plain C (clang-19 -O3 -march=native)
+//   compile                                     BenchmarkDotNet: in-worker compile time
+//   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
+using BenchmarkDotNet.Running;
+using LavaAccel;
+using LavaAccel.Backends.Benchmarks;
+using LavaAccel.Benchmarks;
+using LavaAccel.KernelSuite;
+using LavaAccel.Runtime;
+
+var command = args.Length > 0 ? args[0] : "all";
+string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+var repeat = int.Parse(Option("--repeat", "7"), System.Globalization.CultureInfo.InvariantCulture);
+var target = TargetSelector.Choose(Option("--target", "auto")).Target;
+var cases = args.Contains("--quick") ? KernelSuite.All : KernelSuite.Benchmark();
+
+switch (command)
+{
+    case "pocl":
+        PeerComparison.Run(target, repeat, cases);
+        break;
+    case "c":
+        NativePeer.Run(target, repeat);
+        break;
+    case "compile":
+        BenchmarkRunner.Run<CompileBenchmarks>(args: args[1..]);
+        break;
+    case "all":
+        var text = PeerComparison.Run(target, repeat, cases) + "\n" + NativePeer.Run(target, repeat);
+        File.WriteAllText("bench-results.md", text);
+        Console.WriteLine("wrote bench-results.md");
+        break;
+    default:
+        Console.Error.WriteLine("usage: LavaAccel.Benchmarks pocl|c|compile|all [--quick] [--repeat R] [--target T]");
+        return 2;
+}
+return 0;
