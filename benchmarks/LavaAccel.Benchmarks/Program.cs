@@ -1,5 +1,5 @@
 // LavaAccel benchmarks. Each comparison measures both sides in the same run.
-//   pocl [--quick] [--repeat R] [--target T]   suite kernels: lava's best CPU variant vs PoCL
+//   pocl [--quick] [--repeat R] [--target T] [--only NAME,…]   suite kernels: lava's best CPU variant vs PoCL
 //   c [--repeat R]                              saxpy, stencil: lava vs plain C (clang-19 -O3 -march=native)
 //   compile                                     BenchmarkDotNet: in-worker compile time
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
@@ -14,7 +14,9 @@ var command = args.Length > 0 ? args[0] : "all";
 string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 var repeat = int.Parse(Option("--repeat", "7"), System.Globalization.CultureInfo.InvariantCulture);
 var target = TargetSelector.Choose(Option("--target", "auto")).Target;
-var cases = args.Contains("--quick") ? KernelSuite.All : KernelSuite.Benchmark();
+var only = Option("--only", "");
+var cases = (args.Contains("--quick") ? KernelSuite.All : KernelSuite.Benchmark())
+    .Where(c => only.Length == 0 || only.Split(',').Any(o => c.Name.StartsWith(o, StringComparison.Ordinal))).ToArray();
 
 switch (command)
 {

@@ -103,6 +103,26 @@ LAVA_EXPORT void __lava_barrier(void)
     lava_ctx_switch(&set->sps[index], set->sps[next]);
 }
 
+/* ------------------------------------------------- region context arrays ---- */
+
+/* Per-work-item state of region-split kernels (values live across barriers), one buffer per
+ * thread, reused by every work-group that thread runs. */
+static __thread void *t_context;
+static __thread size_t t_context_bytes;
+
+LAVA_EXPORT void *__lava_context(uint64_t bytes)
+{
+    if (bytes > t_context_bytes || !t_context) {
+        free(t_context);
+        t_context = NULL;
+        size_t size = bytes < 64 ? 64 : (size_t)bytes;
+        if (posix_memalign(&t_context, 64, size) != 0)
+            abort();
+        t_context_bytes = size;
+    }
+    return t_context;
+}
+
 /* ------------------------------------------------------------ ND-range ---- */
 
 typedef struct launch_state {
@@ -110,6 +130,7 @@ typedef struct launch_state {
     const lava_launch *launch;
     uint64_t groups[3];
     uint64_t total;
+    uint64_t threads;
     atomic_uint_fast64_t next;
     atomic_int error;
 } launch_state;
@@ -148,14 +169,23 @@ static void *worker(void *arg)
         wg.num_groups[d] = st->groups[d];
     }
     wg.work_dim = l->work_dim;
+    /* Work-groups are claimed in chunks: one shared atomic per work-group costs ~100 ns of
+     * cache-line ping-pong, more than a small work-group's work. Eight chunks per thread still
+     * balance uneven groups. */
+    uint64_t chunk = st->total / (st->threads * 8);
+    if (chunk < 1)
+        chunk = 1;
     for (;;) {
-        uint64_t g = atomic_fetch_add_explicit(&st->next, 1, memory_order_relaxed);
-        if (g >= st->total)
+        uint64_t first = atomic_fetch_add_explicit(&st->next, chunk, memory_order_relaxed);
+        if (first >= st->total)
             break;
-        wg.group_id[0] = g % st->groups[0];
-        wg.group_id[1] = (g / st->groups[0]) % st->groups[1];
-        wg.group_id[2] = g / (st->groups[0] * st->groups[1]);
-        st->fn(args, &wg);
+        uint64_t last = first + chunk < st->total ? first + chunk : st->total;
+        for (uint64_t g = first; g < last; g++) {
+            wg.group_id[0] = g % st->groups[0];
+            wg.group_id[1] = (g / st->groups[0]) % st->groups[1];
+            wg.group_id[2] = g / (st->groups[0] * st->groups[1]);
+            st->fn(args, &wg);
+        }
     }
 out:
     for (uint32_t i = 0; i < nowned; i++)
@@ -233,6 +263,7 @@ LAVA_EXPORT int lava_run_ndrange(lava_wg_fn fn, const lava_launch *launch)
         threads = st.total;
     if (threads > 256)
         threads = 256;
+    st.threads = threads;
 
     /* One launch at a time uses the pool; the caller is one of the threads. */
     static pthread_mutex_t launch_lock = PTHREAD_MUTEX_INITIALIZER;

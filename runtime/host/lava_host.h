@@ -36,4 +36,5 @@ int lava_run_ndrange(lava_wg_fn fn, const lava_launch *launch);
 /* Called from generated code. */
 void __lava_run_fibers(void **args, lava_wg *wg, lava_wi_fn wi);
 void __lava_barrier(void);
+void *__lava_context(uint64_t bytes);
 #endif

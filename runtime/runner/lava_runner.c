@@ -71,6 +71,9 @@ static void *alloc_guarded(uint64_t bytes)
     if (base == MAP_FAILED)
         die("%s", "out of memory for buffers");
     mprotect(base + span, page, PROT_NONE);
+    /* Large buffers on huge pages where the kernel allows it: fewer TLB misses when streaming. */
+    if (span >= (2u << 20))
+        madvise(base, span, MADV_HUGEPAGE);
     return base + span - aligned;
 }
 

@@ -24,6 +24,29 @@ public readonly record struct LlvmBlock
     /// <summary>The first instruction of the block.</summary>
     public LlvmValue FirstInstruction => new(Native.LLVMGetFirstInstruction(Handle));
 
+    /// <summary>The block's terminator, or a non-existent value.</summary>
+    public LlvmValue Terminator => new(Native.LLVMGetBasicBlockTerminator(Handle));
+
+    /// <summary>The blocks control can go to from this one.</summary>
+    public IReadOnlyList<LlvmBlock> Successors
+    {
+        get
+        {
+            var terminator = Native.LLVMGetBasicBlockTerminator(Handle);
+            if (terminator == 0)
+            {
+                return [];
+            }
+            var count = Native.LLVMGetNumSuccessors(terminator);
+            var list = new LlvmBlock[count];
+            for (uint i = 0; i < count; i++)
+            {
+                list[i] = new LlvmBlock(Native.LLVMGetSuccessor(terminator, i));
+            }
+            return list;
+        }
+    }
+
     /// <summary>Detaches the block from its function and appends it to another.</summary>
     public void MoveTo(LlvmValue function)
     {

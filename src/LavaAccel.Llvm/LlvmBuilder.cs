@@ -64,6 +64,25 @@ public sealed class LlvmBuilder : IDisposable
     public LlvmValue Call(LlvmType functionType, LlvmValue function, params LlvmValue[] args) =>
         new(Native.LLVMBuildCall2(H, functionType.Handle, function.Handle, args.Select(a => a.Handle).ToArray(), (uint)args.Length, ""));
 
+    /// <summary>Moves an instruction from its block to the builder's position.</summary>
+    public void Move(LlvmValue instruction)
+    {
+        Native.LLVMInstructionRemoveFromParent(instruction.Handle);
+        Native.LLVMInsertIntoBuilderWithName(H, instruction.Handle, "");
+    }
+
+    /// <summary>Inserts an instruction that is in no block (e.g. a clone) at the builder's position.</summary>
+    public void Insert(LlvmValue instruction) => Native.LLVMInsertIntoBuilderWithName(H, instruction.Handle, "");
+
+    /// <summary>A switch; add cases with <see cref="AddCase"/>.</summary>
+    public LlvmValue Switch(LlvmValue value, LlvmBlock otherwise, int cases) => new(Native.LLVMBuildSwitch(H, value.Handle, otherwise.Handle, (uint)cases));
+
+    /// <summary>Adds a case to a switch.</summary>
+    public static void AddCase(LlvmValue @switch, LlvmValue onValue, LlvmBlock destination) => Native.LLVMAddCase(@switch.Handle, onValue.Handle, destination.Handle);
+
+    /// <summary>Return a value.</summary>
+    public void Return(LlvmValue value) => Native.LLVMBuildRet(H, value.Handle);
+
     /// <summary>Return from a void function.</summary>
     public void ReturnVoid() => Native.LLVMBuildRetVoid(H);
 

@@ -66,6 +66,16 @@ public sealed class LlvmModule : IDisposable
     public LlvmBlock AppendBlock(LlvmValue function, string name) =>
         new(Native.LLVMAppendBasicBlockInContext(Context.Handle, function.Handle, name));
 
+    /// <summary>Inserts a new block before <paramref name="before"/> in its function.</summary>
+    public LlvmBlock InsertBlockBefore(LlvmBlock before, string name) =>
+        new(Native.LLVMInsertBasicBlockInContext(Context.Handle, before.Handle, name));
+
+    /// <summary>ABI size of a type in bytes, under the module's data layout.</summary>
+    public ulong SizeOf(LlvmType type) => Native.LLVMABISizeOfType(Native.LLVMGetModuleDataLayout(Handle), type.Handle);
+
+    /// <summary>ABI alignment of a type in bytes, under the module's data layout.</summary>
+    public uint AlignmentOf(LlvmType type) => Native.LLVMABIAlignmentOfType(Native.LLVMGetModuleDataLayout(Handle), type.Handle);
+
     /// <summary>Operands of a named metadata node, each as the text of its operands.</summary>
     public IReadOnlyList<IReadOnlyList<string>> GetNamedMetadata(string name)
     {

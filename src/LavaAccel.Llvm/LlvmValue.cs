@@ -95,6 +95,51 @@ public readonly record struct LlvmValue
     /// <summary>All instructions of a function, block by block (snapshot).</summary>
     public IEnumerable<LlvmValue> Instructions => Blocks.SelectMany(b => b.Instructions);
 
+    /// <summary>Whether this instruction is an alloca.</summary>
+    public bool IsAlloca => Native.LLVMGetInstructionOpcode(Handle) == 26; // LLVMAlloca
+
+    /// <summary>Whether this value is a function parameter.</summary>
+    public bool IsArgument => Native.LLVMIsAArgument(Handle) != 0;
+
+    /// <summary>Whether this value is an instruction.</summary>
+    public bool IsInstruction => Native.LLVMIsAInstruction(Handle) != 0;
+
+    /// <summary>Whether this instruction is a phi node.</summary>
+    public bool IsPhi => Native.LLVMIsAPHINode(Handle) != 0;
+
+    /// <summary>The LLVMOpcode of an instruction.</summary>
+    public int Opcode => Native.LLVMGetInstructionOpcode(Handle);
+
+    /// <summary>Number of operands.</summary>
+    public int OperandCount => Native.LLVMGetNumOperands(Handle);
+
+    /// <summary>Replaces operand <paramref name="index"/>.</summary>
+    public void SetOperand(int index, LlvmValue value) => Native.LLVMSetOperand(Handle, (uint)index, value.Handle);
+
+    /// <summary>A copy of this instruction, not yet in any block (insert it with a builder).</summary>
+    public LlvmValue CloneInstruction() => new(Native.LLVMInstructionClone(Handle));
+
+    /// <summary>Whether this instruction is a load.</summary>
+    public bool IsLoad => Native.LLVMGetInstructionOpcode(Handle) == 27; // LLVMLoad
+
+    /// <summary>Whether this instruction is a store.</summary>
+    public bool IsStore => Native.LLVMGetInstructionOpcode(Handle) == 28; // LLVMStore
+
+    /// <summary>Whether this instruction is a return.</summary>
+    public bool IsReturn => Native.LLVMGetInstructionOpcode(Handle) == 1; // LLVMRet
+
+    /// <summary>The type an alloca allocates.</summary>
+    public LlvmType AllocatedType => new(Native.LLVMGetAllocatedType(Handle));
+
+    /// <summary>Successor <paramref name="index"/> of a terminator.</summary>
+    public LlvmBlock Successor(int index) => new(Native.LLVMGetSuccessor(Handle, (uint)index));
+
+    /// <summary>The block an instruction is in.</summary>
+    public LlvmBlock Block => new(Native.LLVMGetInstructionParent(Handle));
+
+    /// <summary>The instruction after this one in its block, or a non-existent value.</summary>
+    public LlvmValue Next => new(Native.LLVMGetNextInstruction(Handle));
+
     /// <summary>Whether this instruction is a call.</summary>
     public bool IsCall => Native.LLVMGetInstructionOpcode(Handle) == OpcodeCall;
 
@@ -151,6 +196,10 @@ public readonly record struct LlvmValue
     /// <summary>Adds an enum attribute (e.g. <c>noalias</c>) to parameter <paramref name="index"/> (0-based).</summary>
     public void AddParameterAttribute(LlvmContext context, int index, string name) =>
         Native.LLVMAddAttributeAtIndex(Handle, (uint)index + 1, Native.LLVMCreateEnumAttribute(context.Handle, AttributeKind(name), 0));
+
+    /// <summary>Adds an enum attribute (e.g. <c>noalias</c>) to a function's return value.</summary>
+    public void AddReturnAttribute(LlvmContext context, string name) =>
+        Native.LLVMAddAttributeAtIndex(Handle, 0, Native.LLVMCreateEnumAttribute(context.Handle, AttributeKind(name), 0));
 
     /// <summary>Adds a string attribute (e.g. <c>prefer-vector-width</c>) to a function.</summary>
     public void AddFunctionAttribute(LlvmContext context, string key, string value) =>

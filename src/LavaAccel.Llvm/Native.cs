@@ -146,7 +146,27 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial uint LLVMGetInstructionCallConv(nint call);
     [LibraryImport(Lib)] internal static partial void LLVMSetInstructionCallConv(nint call, uint callConv);
 
+    [LibraryImport(Lib)] internal static partial void LLVMInstructionRemoveFromParent(nint instruction);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetInstructionParent(nint instruction);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetBasicBlockTerminator(nint block);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetAllocatedType(nint alloca);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetSuccessor(nint terminator, uint index);
+    [LibraryImport(Lib)] internal static partial uint LLVMGetNumSuccessors(nint terminator);
+    [LibraryImport(Lib)] internal static partial nint LLVMInstructionClone(nint instruction);
+    [LibraryImport(Lib)] internal static partial void LLVMSetOperand(nint user, uint index, nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMIsAArgument(nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMIsAInstruction(nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMIsAPHINode(nint value);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMInsertBasicBlockInContext(nint context, nint before, string name);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetModuleDataLayout(nint module);
+    [LibraryImport(Lib)] internal static partial ulong LLVMABISizeOfType(nint targetData, nint type);
+    [LibraryImport(Lib)] internal static partial uint LLVMABIAlignmentOfType(nint targetData, nint type);
+
     // --- Builder ---
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMInsertIntoBuilderWithName(nint builder, nint instruction, string name);
+    [LibraryImport(Lib)] internal static partial nint LLVMBuildSwitch(nint builder, nint value, nint otherwise, uint cases);
+    [LibraryImport(Lib)] internal static partial void LLVMAddCase(nint @switch, nint onValue, nint destination);
+    [LibraryImport(Lib)] internal static partial nint LLVMBuildRet(nint builder, nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMCreateBuilderInContext(nint context);
     [LibraryImport(Lib)] internal static partial void LLVMDisposeBuilder(nint builder);
     [LibraryImport(Lib)] internal static partial void LLVMPositionBuilderAtEnd(nint builder, nint block);

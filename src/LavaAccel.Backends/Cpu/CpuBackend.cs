@@ -56,9 +56,28 @@ public sealed class CpuBackend : IBackend
         using (var builder = context.CreateBuilder())
         {
             var lowering = new WorkGroupLowering(module, builder);
-            foreach (var name in kernels)
+            var plans = kernels.Select(name => lowering.Prepare(module.GetFunction(name), BarrierModeSetting)).ToList();
+            if (plans.Any(p => p.Mode == KernelMode.Regions))
             {
-                modes[name] = lowering.Lower(module.GetFunction(name)) ? "fibers" : "loop";
+                // reg2mem before each step: no phi nodes to repair when blocks split, and every value
+                // crossing a barrier ends up in an alloca, which becomes per-work-item context.
+                foreach (var plan in plans.Where(p => p.Mode == KernelMode.Regions))
+                {
+                    Rematerializer.Apply(plan.Body, plan.Body.Parameters[plan.ParameterTypes.Count + 3], builder);
+                }
+                Run(() => module.RunPasses("function(reg2mem)"), origin);
+                foreach (var plan in plans.Where(p => p.Mode == KernelMode.Regions))
+                {
+                    BarrierRegions.SplitAtBarriers(module, builder, plan.Body);
+                    Rematerializer.Apply(plan.Body, plan.Body.Parameters[plan.ParameterTypes.Count + 3], builder);
+                }
+                Run(() => module.RunPasses("function(reg2mem)"), origin);
+                plans = plans.Select(p => p.Mode == KernelMode.Regions ? BarrierRegions.MakeResumable(module, builder, p) : p).ToList();
+            }
+            foreach (var plan in plans)
+            {
+                lowering.Finish(plan);
+                modes[plan.Name] = plan.ModeName;
             }
         }
         // __local variables: one copy per thread, shared by the work-items of the group on it.
@@ -93,6 +112,9 @@ public sealed class CpuBackend : IBackend
             work.Delete(recursive: true);
         }
     }
+
+    private static BarrierMode BarrierModeSetting =>
+        Environment.GetEnvironmentVariable("LAVA_BARRIERS") == "fibers" ? BarrierMode.Fibers : BarrierMode.Regions;
 
     /// <summary>Sets process-wide LLVM options a compile worker needs (vector math library).</summary>
     public static void ConfigureProcess(TargetId target)

@@ -38,12 +38,22 @@ internal sealed class WorkGroupLowering
         _ptr = _context.Pointer();
     }
 
-    /// <summary>Lowers one kernel; returns whether it synchronises with barriers.</summary>
-    internal bool Lower(LlvmValue kernel)
+    /// <summary>
+    /// First step for one kernel: moves its code into a body function that takes the local ids
+    /// and the work-group descriptor, and rewrites the work-item functions. Kernels with barriers
+    /// in <see cref="BarrierMode.Regions"/> keep their barrier calls for <see cref="BarrierRegions"/>.
+    /// </summary>
+    internal KernelPlan Prepare(LlvmValue kernel, BarrierMode barrierMode)
     {
         var name = kernel.Name;
+        var hasBarrier = kernel.Instructions.Any(i => i.IsCall && i.CalledFunction is { Exists: true } callee && WorkItemBuiltins.Barriers.Contains(callee.Name));
+        var mode = !hasBarrier ? KernelMode.Loop : barrierMode == BarrierMode.Fibers ? KernelMode.Fibers : KernelMode.Regions;
         var parameterTypes = kernel.ValueType.ParameterTypes;
-        var bodyType = LlvmContext.Function(_context.Void, [.. parameterTypes, _i64, _i64, _i64, _ptr]);
+        // Region bodies also take the per-work-item context and the point to resume at, and
+        // return the barrier they stopped at (-1: the work-item finished).
+        var bodyType = mode == KernelMode.Regions
+            ? LlvmContext.Function(_context.Int32, [.. parameterTypes, _i64, _i64, _i64, _ptr, _ptr, _context.Int32])
+            : LlvmContext.Function(_context.Void, [.. parameterTypes, _i64, _i64, _i64, _ptr]);
         var body = _module.AddFunction("__lava_body_" + name, bodyType);
         foreach (var block in kernel.Blocks)
         {
@@ -59,21 +69,39 @@ internal sealed class WorkGroupLowering
         body.Linkage = LlvmLinkage.Internal;
         body.AddFunctionAttribute(_context, "alwaysinline");
 
-        var ids = new LocalIds(parameters[^4], parameters[^3], parameters[^2], parameters[^1]);
-        var hasBarrier = RewriteBuiltins(body, ids);
+        var p = parameterTypes.Count;
+        var ids = new LocalIds(parameters[p], parameters[p + 1], parameters[p + 2], parameters[p + 3]);
+        RewriteBuiltins(body, ids, keepBarriers: mode == KernelMode.Regions);
+        if (mode == KernelMode.Regions)
+        {
+            foreach (var ret in body.Instructions.Where(i => i.IsReturn).ToArray())
+            {
+                _builder.Before(ret);
+                _builder.Return(Const32(-1));
+                ret.EraseInstruction();
+            }
+        }
+        return new KernelPlan(name, mode, body, bodyType, parameterTypes);
+    }
 
-        var wrapper = _module.AddFunction("__lava_wg_" + name, LlvmContext.Function(_context.Void, _ptr, _ptr));
+    /// <summary>Last step for one kernel: emits its exported work-group function <c>__lava_wg_K</c>.</summary>
+    internal void Finish(KernelPlan plan)
+    {
+        var wrapper = _module.AddFunction("__lava_wg_" + plan.Name, LlvmContext.Function(_context.Void, _ptr, _ptr));
         wrapper.MakeVisible();
         MarkPrivate(wrapper);
-        if (hasBarrier)
+        switch (plan.Mode)
         {
-            EmitFiberLaunch(name, wrapper, body, bodyType, parameterTypes);
+            case KernelMode.Fibers:
+                EmitFiberLaunch(plan.Name, wrapper, plan.Body, plan.BodyType, plan.ParameterTypes);
+                break;
+            case KernelMode.Regions:
+                EmitRegionLoops(wrapper, plan);
+                break;
+            default:
+                EmitLoopNest(wrapper, plan.Body, plan.BodyType, plan.ParameterTypes);
+                break;
         }
-        else
-        {
-            EmitLoopNest(wrapper, body, bodyType, parameterTypes);
-        }
-        return hasBarrier;
     }
 
     // The argument array and the work-group descriptor never overlap the kernel's buffers. Saying
@@ -87,9 +115,8 @@ internal sealed class WorkGroupLowering
 
     private readonly record struct LocalIds(LlvmValue X, LlvmValue Y, LlvmValue Z, LlvmValue Group);
 
-    private bool RewriteBuiltins(LlvmValue body, LocalIds ids)
+    private void RewriteBuiltins(LlvmValue body, LocalIds ids, bool keepBarriers)
     {
-        var hasBarrier = false;
         foreach (var instruction in body.Instructions)
         {
             if (!instruction.IsCall)
@@ -104,11 +131,14 @@ internal sealed class WorkGroupLowering
             var calleeName = callee.Name;
             if (WorkItemBuiltins.Barriers.Contains(calleeName))
             {
+                if (keepBarriers)
+                {
+                    continue;
+                }
                 _builder.Before(instruction);
                 var barrierType = LlvmContext.Function(_context.Void);
                 _builder.Call(barrierType, Declare("__lava_barrier", barrierType));
                 instruction.EraseInstruction();
-                hasBarrier = true;
             }
             else if (WorkItemBuiltins.Fences.Contains(calleeName))
             {
@@ -124,7 +154,6 @@ internal sealed class WorkGroupLowering
                 instruction.EraseInstruction();
             }
         }
-        return hasBarrier;
     }
 
     private LlvmValue Evaluate(string builtin, LlvmValue call, LocalIds ids)
@@ -189,7 +218,7 @@ internal sealed class WorkGroupLowering
 
     private LlvmValue Const64(ulong value) => LlvmContext.Constant(_i64, value);
 
-    private LlvmValue Const32(int value) => LlvmContext.Constant(_context.Int32, (ulong)value);
+    private LlvmValue Const32(int value) => LlvmContext.Constant(_context.Int32, unchecked((ulong)(long)value));
 
     private LlvmValue Declare(string name, LlvmType type)
     {
@@ -212,23 +241,71 @@ internal sealed class WorkGroupLowering
     private void EmitLoopNest(LlvmValue wrapper, LlvmValue body, LlvmType bodyType, IReadOnlyList<LlvmType> types)
     {
         var entry = _module.AppendBlock(wrapper, "entry");
-        var zLoop = _module.AppendBlock(wrapper, "z");
-        var yLoop = _module.AppendBlock(wrapper, "y");
-        var xLoop = _module.AppendBlock(wrapper, "x");
-        var yLatch = _module.AppendBlock(wrapper, "y.next");
-        var zLatch = _module.AppendBlock(wrapper, "z.next");
-        var exit = _module.AppendBlock(wrapper, "exit");
-        var args = wrapper.Parameters[0];
-        var group = wrapper.Parameters[1];
-
         _builder.AtEnd(entry);
-        var values = LoadArguments(args, types);
-        var size0 = Word(group, LocalSizeField);
-        var size1 = Word(group, LocalSizeField + 1);
-        var size2 = Word(group, LocalSizeField + 2);
+        var group = wrapper.Parameters[1];
+        var values = LoadArguments(wrapper.Parameters[0], types);
+        var sizes = new[] { Word(group, LocalSizeField), Word(group, LocalSizeField + 1), Word(group, LocalSizeField + 2) };
+        var exit = _module.AppendBlock(wrapper, "exit");
+        EmitWorkItemLoops(wrapper, entry, exit, sizes, (x, y, z) => _builder.Call(bodyType, body, [.. values, x, y, z, group]));
+        _builder.AtEnd(exit);
+        _builder.ReturnVoid();
+    }
+
+    // Region kernels: the work-item loop nest runs once per region, each time resuming the body
+    // at the barrier where the previous region stopped. Inlining the body with a constant resume
+    // point leaves just that region's code in the loop, so each region vectorises on its own.
+    private void EmitRegionLoops(LlvmValue wrapper, KernelPlan plan)
+    {
+        var entry = _module.AppendBlock(wrapper, "entry");
+        var dispatch = _module.AppendBlock(wrapper, "dispatch");
+        var exit = _module.AppendBlock(wrapper, "exit");
+        _builder.AtEnd(entry);
+        var group = wrapper.Parameters[1];
+        var values = LoadArguments(wrapper.Parameters[0], plan.ParameterTypes);
+        var sizes = new[] { Word(group, LocalSizeField), Word(group, LocalSizeField + 1), Word(group, LocalSizeField + 2) };
+        var items = _builder.Mul(_builder.Mul(sizes[0], sizes[1]), sizes[2]);
+        var contextType = LlvmContext.Function(_ptr, _i64);
+        var allocate = Declare("__lava_context", contextType);
+        // Like malloc: the context never aliases the kernel's buffers, so LLVM may keep context
+        // values in registers across buffer accesses.
+        allocate.AddReturnAttribute(_context, "noalias");
+        var context = _builder.Call(contextType, allocate, _builder.Mul(items, Const64((ulong)plan.ContextBytesPerItem)));
+        _builder.Branch(dispatch);
+
+        _builder.AtEnd(dispatch);
+        var point = _builder.Phi(_context.Int32, "resume");
+        var incoming = new List<(LlvmValue, LlvmBlock)> { (Const32(0), entry) };
+        var regions = plan.ResumePoints + 1;
+        var @switch = _builder.Switch(point, exit, regions);
+        for (var region = 0; region < regions; region++)
+        {
+            var start = _module.AppendBlock(wrapper, $"region{region}");
+            var done = _module.AppendBlock(wrapper, $"region{region}.done");
+            LlvmBuilder.AddCase(@switch, Const32(region), start);
+            LlvmValue next = default;
+            var resume = Const32(region);
+            EmitWorkItemLoops(wrapper, start, done, sizes, (x, y, z) => next = _builder.Call(plan.BodyType, plan.Body, [.. values, x, y, z, group, context, resume]));
+            // Work-items reach the same barrier (OpenCL requires it): the last one's answer stands for all.
+            _builder.AtEnd(done);
+            _builder.Branch(dispatch);
+            incoming.Add((next, done));
+        }
+        LlvmBuilder.AddIncoming(point, [.. incoming]);
+        _builder.AtEnd(exit);
+        _builder.ReturnVoid();
+    }
+
+    // Do-while loops over z, y, x from `from` (which gets the branch) to `to`; every local size is at least 1.
+    private void EmitWorkItemLoops(LlvmValue function, LlvmBlock from, LlvmBlock to, LlvmValue[] sizes, Action<LlvmValue, LlvmValue, LlvmValue> item)
+    {
+        var zLoop = _module.AppendBlock(function, "z");
+        var yLoop = _module.AppendBlock(function, "y");
+        var xLoop = _module.AppendBlock(function, "x");
+        var yLatch = _module.AppendBlock(function, "y.next");
+        var zLatch = _module.AppendBlock(function, "z.next");
+        _builder.AtEnd(from);
         _builder.Branch(zLoop);
 
-        // Do-while loops: every local size is at least 1.
         _builder.AtEnd(zLoop);
         var z = _builder.Phi(_i64, "lz");
         _builder.Branch(yLoop);
@@ -239,22 +316,19 @@ internal sealed class WorkGroupLowering
 
         _builder.AtEnd(xLoop);
         var x = _builder.Phi(_i64, "lx");
-        _builder.Call(bodyType, body, [.. values, x, y, z, group]);
+        item(x, y, z);
         var xNext = _builder.AddNoWrap(x, Const64(1));
-        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, xNext, size0), xLoop, yLatch);
+        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, xNext, sizes[0]), xLoop, yLatch);
 
         _builder.AtEnd(yLatch);
         var yNext = _builder.AddNoWrap(y, Const64(1));
-        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, yNext, size1), yLoop, zLatch);
+        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, yNext, sizes[1]), yLoop, zLatch);
 
         _builder.AtEnd(zLatch);
         var zNext = _builder.AddNoWrap(z, Const64(1));
-        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, zNext, size2), zLoop, exit);
+        _builder.Branch(_builder.Compare(IntPredicate.UnsignedLess, zNext, sizes[2]), zLoop, to);
 
-        _builder.AtEnd(exit);
-        _builder.ReturnVoid();
-
-        LlvmBuilder.AddIncoming(z, (Const64(0), entry), (zNext, zLatch));
+        LlvmBuilder.AddIncoming(z, (Const64(0), from), (zNext, zLatch));
         LlvmBuilder.AddIncoming(y, (Const64(0), zLoop), (yNext, yLatch));
         LlvmBuilder.AddIncoming(x, (Const64(0), yLoop), (xNext, xLoop));
     }
