@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LavaAccel.Backends.Cpu;
 using LavaAccel.KernelSuite;
 using LavaAccel.Toolchain;
@@ -9,7 +12,7 @@ namespace LavaAccel.Backends.Benchmarks;
 /// Compiling one small kernel for one CPU target, in-process as the compile worker does it
 /// (everything after the worker has started: read IR, link builtins, lower, O3, codegen, ld.lld).
 /// </summary>
-[SimpleJob(warmupCount: 2, iterationCount: 10)]
+[Config(typeof(InProcessConfig))]
 public class CompileBenchmarks
 {
     private readonly CpuBackend _backend = new();
@@ -32,4 +35,19 @@ public class CompileBenchmarks
 
     [Benchmark]
     public int Sgemm_two_kernels_x86_64_v4() => _backend.Compile(_sgemm, TargetId.Parse("cpu/x86_64/x86-64-v4")).Bytes.Length;
+}
+
+/// <summary>
+/// In-process: the compile worker is one process compiling with process-wide LLVM state, and the
+/// benchmark should measure the same thing (and runs from any directory).
+/// </summary>
+public sealed class InProcessConfig : ManualConfig
+{
+    public InProcessConfig()
+    {
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15));
+        AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray());
+        AddLogger(DefaultConfig.Instance.GetLoggers().ToArray());
+        AddExporter(DefaultConfig.Instance.GetExporters().ToArray());
+    }
 }

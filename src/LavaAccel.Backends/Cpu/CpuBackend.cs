@@ -21,6 +21,7 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public CompiledArtifact Compile(Package package, TargetId target)
     {
+        var trace = new CompileTrace();
         var cpuTarget = CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'");
         var origin = $"package '{package.Manifest.Name}'";
         var (cpu, features) = CpuTargets.Resolve(cpuTarget);
@@ -36,6 +37,7 @@ public sealed class CpuBackend : IBackend
             function.Linkage = LlvmLinkage.LinkOnceOdr;
         }
 
+        trace.Mark("parse");
         var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToArray();
         if (kernels.Length == 0)
         {
@@ -49,9 +51,11 @@ public sealed class CpuBackend : IBackend
         {
             throw new LavaException($"{origin}: {e.Message} (does the kernel define a function with an OpenCL builtin's name?)", e);
         }
+        trace.Mark("link builtins");
         SpirRetargeting.Apply(module, machine);
         InlineEverythingIntoKernels(module, kernels, origin);
 
+        trace.Mark("retarget+inline");
         var modes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using (var builder = context.CreateBuilder())
         {
@@ -96,15 +100,20 @@ public sealed class CpuBackend : IBackend
                 function.AddFunctionAttribute(context, "min-legal-vector-width", width);
             }
         }
+        trace.Mark("lower");
         Run(() => module.Verify(), origin);
         Run(() => module.RunPasses("default<O3>", machine), origin);
+        trace.Mark("O3");
         DumpIr(module, "optimized");
         var objectCode = Run(() => machine.EmitObject(module), origin);
+        trace.Mark("codegen");
 
         var work = Directory.CreateTempSubdirectory("lava-link-");
         try
         {
             var shared = SharedObjectLinker.Link(objectCode, cpuTarget.Arch, work.FullName);
+            trace.Mark("ld.lld");
+            trace.Report();
             return new CompiledArtifact(target, shared, ".so", modes);
         }
         finally
