@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,28 @@ LAVA_EXPORT void *__lava_context(uint64_t bytes)
         t_context_bytes = size;
     }
     return t_context;
+}
+
+/* OpenCL printf: kernels' calls to printf are renamed to this by the backend. Output goes to
+ * stderr (stdout belongs to the runner's report), one call at a time. */
+LAVA_EXPORT int __lava_printf(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    flockfile(stderr);
+    int written = vfprintf(stderr, format, args);
+    funlockfile(stderr);
+    va_end(args);
+    return written < 0 ? -1 : 0;
+}
+
+/* Scratch memory for work-group functions of the builtins library (work_group_reduce_add …):
+ * one block per thread, so per running work-group. */
+static __thread _Alignas(64) unsigned char t_scratch[LAVA_WG_SCRATCH_BYTES];
+
+LAVA_EXPORT void *__lava_wg_scratch(void)
+{
+    return t_scratch;
 }
 
 /* ------------------------------------------------------------ ND-range ---- */

@@ -37,4 +37,9 @@ int lava_run_ndrange(lava_wg_fn fn, const lava_launch *launch);
 void __lava_run_fibers(void **args, lava_wg *wg, lava_wi_fn wi);
 void __lava_barrier(void);
 void *__lava_context(uint64_t bytes);
+/* Per-work-group scratch for the builtins' work-group functions: 8 bytes per work-item of the
+ * largest work-group (4096) plus room for a result. */
+#define LAVA_WG_SCRATCH_BYTES (4096 * 8 + 64)
+void *__lava_wg_scratch(void);
+int __lava_printf(const char *format, ...);
 #endif

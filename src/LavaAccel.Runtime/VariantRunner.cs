@@ -49,7 +49,7 @@ public static class VariantRunner
                     buffers[argument.Parameter.Name] = File.ReadAllBytes(BufferPath(job.FullName, i));
                 }
             }
-            return new RunOutcome(times, buffers, wall);
+            return new RunOutcome(times, buffers, wall, stderr.Result);
         }
         finally
         {

@@ -53,6 +53,11 @@ public sealed class CpuBackend : IBackend
         }
         trace.Mark("link builtins");
         SpirRetargeting.Apply(module, machine);
+        // OpenCL printf → the host runtime's, which writes to the runner's stderr.
+        if (module.GetFunction("printf") is { Exists: true, IsDeclaration: true } printf)
+        {
+            printf.Name = "__lava_printf";
+        }
         InlineEverythingIntoKernels(module, kernels, origin);
 
         trace.Mark("retarget+inline");
@@ -128,10 +133,9 @@ public sealed class CpuBackend : IBackend
     /// <summary>Sets process-wide LLVM options a compile worker needs (vector math library).</summary>
     public static void ConfigureProcess(TargetId target)
     {
-        if (target.Arch == "x86_64")
-        {
-            LlvmTargetMachine.SetGlobalOptions("-vector-library=LIBMVEC-X86");
-        }
+        // LAVA_LLVM_OPTIONS adds LLVM command-line options, for experiments with the optimiser.
+        var extra = (Environment.GetEnvironmentVariable("LAVA_LLVM_OPTIONS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        LlvmTargetMachine.SetGlobalOptions([.. target.Arch == "x86_64" ? ["-vector-library=LIBMVEC-X86"] : Array.Empty<string>(), .. extra]);
     }
 
     // LAVA_DUMP_IR=DIR writes the IR after lowering and after optimisation, for backend debugging.

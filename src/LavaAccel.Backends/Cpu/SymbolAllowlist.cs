@@ -9,7 +9,7 @@ namespace LavaAccel.Backends.Cpu;
 /// </summary>
 internal static class SymbolAllowlist
 {
-    private static readonly HashSet<string> Runtime = new(StringComparer.Ordinal) { "__lava_barrier", "__lava_run_fibers", "__lava_context" };
+    private static readonly HashSet<string> Runtime = new(StringComparer.Ordinal) { "__lava_barrier", "__lava_run_fibers", "__lava_context", "__lava_wg_scratch", "__lava_printf" };
 
     /// <summary>The external functions the builtins library declares (its own needs).</summary>
     internal static HashSet<string> FromBuiltins(LlvmModule builtins) =>

@@ -32,6 +32,7 @@ internal static class RunCommand
             {
                 report.Output(name).Save(file);
             }
+            Console.Error.Write(report.Outcome.KernelOutput);
             if (json)
             {
                 CliOutput.Json(Describe(report, outs));
