@@ -101,6 +101,9 @@ public readonly record struct LlvmValue
     /// <summary>Whether this value is a function parameter.</summary>
     public bool IsArgument => Native.LLVMIsAArgument(Handle) != 0;
 
+    /// <summary>Whether a call instruction calls inline assembly.</summary>
+    public bool CallsInlineAssembly => Native.LLVMIsAInlineAsm(Native.LLVMGetCalledValue(Handle)) != 0;
+
     /// <summary>Whether this value is an instruction.</summary>
     public bool IsInstruction => Native.LLVMIsAInstruction(Handle) != 0;
 

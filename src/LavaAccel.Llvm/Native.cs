@@ -157,6 +157,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial nint LLVMIsAArgument(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAInstruction(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAPHINode(nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMIsAInlineAsm(nint value);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMInsertBasicBlockInContext(nint context, nint before, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMGetModuleDataLayout(nint module);
     [LibraryImport(Lib)] internal static partial ulong LLVMABISizeOfType(nint targetData, nint type);

@@ -46,12 +46,20 @@ public static class BufferGenerators
                 "zeros" => 0.0,
                 "ones" => 1.0,
                 "range" => i / lanes,
-                _ => parameter.ElementType.IsFloatingPoint() ? random.NextDouble() : random.Next(100),
+                _ => parameter.ElementType.IsFloatingPoint() ? BelowOne(random.NextDouble(), parameter.ElementType) : random.Next(100),
             };
             Write(bytes.AsSpan((int)(i * size), size), parameter.ElementType, value);
         }
         return bytes;
     }
+
+    // [0,1) must stay below one after rounding to the element type.
+    private static double BelowOne(double value, ScalarType type) => type switch
+    {
+        ScalarType.Float => Math.Min((float)value, MathF.BitDecrement(1f)),
+        ScalarType.Half => Math.Min((double)(Half)value, (double)Half.BitDecrement((Half)1)),
+        _ => value,
+    };
 
     private static void Write(Span<byte> destination, ScalarType type, double value)
     {

@@ -35,6 +35,11 @@ public sealed record NdRange(long[] Global, long[]? Local)
     /// <summary>Checks the range and fills in a local size: the kernel's required one, or a divisor of the global size.</summary>
     public NdRange Resolve(KernelSignature kernel)
     {
+        Validate(Global, "global");
+        if (Local is not null)
+        {
+            Validate(Local, "local");
+        }
         var local = Local ?? kernel.RequiredWorkGroupSize?.Take(Dimensions).ToArray() ?? Global.Select((g, d) => d == 0 ? LargestDivisor(g, 256) : 1).ToArray();
         if (local.Length != Dimensions)
         {
@@ -57,6 +62,18 @@ public sealed record NdRange(long[] Global, long[]? Local)
             throw new LavaException($"kernel '{kernel.Name}' requires work-group size ({string.Join(",", required)}), got ({string.Join(",", local)})");
         }
         return this with { Local = local };
+    }
+
+    private static void Validate(long[] sizes, string what)
+    {
+        if (sizes.Length is < 1 or > 3)
+        {
+            throw new LavaException($"the {what} size has {sizes.Length} dimensions; OpenCL ranges have 1 to 3");
+        }
+        if (sizes.Any(s => s < 1))
+        {
+            throw new LavaException($"the {what} size ({string.Join(",", sizes)}) must be positive in every dimension");
+        }
     }
 
     private static long LargestDivisor(long value, long limit)

@@ -96,10 +96,14 @@ public sealed class NpyArray
         }
         else
         {
+            if (bytes.Length < 12)
+            {
+                throw new LavaException($"'{path}' is a truncated .npy file");
+            }
             headerLength = checked((int)BitConverter.ToUInt32(bytes, 8));
             headerStart = 12;
         }
-        if (headerStart + headerLength > bytes.Length)
+        if (headerLength < 0 || (long)headerStart + headerLength > bytes.Length)
         {
             throw new LavaException($"'{path}' is a truncated .npy file");
         }

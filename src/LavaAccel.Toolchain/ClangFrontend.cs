@@ -25,8 +25,12 @@ public static class ClangFrontend
             throw new LavaException($"unknown OpenCL C version '{languageVersion}' (use {string.Join(", ", LanguageVersions)})");
         }
         var output = Path.Combine(Path.GetTempPath(), $"lava-pack-{Environment.ProcessId}-{Guid.NewGuid():N}.bc");
+        // clang records the path it was given in the module; run it next to the source and name
+        // the file alone, so the package digest does not depend on where the source was.
+        var fullPath = Path.GetFullPath(sourcePath);
         var start = new ProcessStartInfo(Executable)
         {
+            WorkingDirectory = Path.GetDirectoryName(fullPath)!,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -35,7 +39,7 @@ public static class ClangFrontend
                  {
                      "-cc1", "-triple", "spir64-unknown-unknown", $"-cl-std={languageVersion}",
                      "-finclude-default-header", "-fdeclare-opencl-builtins", "-cl-kernel-arg-info",
-                     "-emit-llvm-bc", "-O2", "-x", "cl", "-I", Path.GetDirectoryName(Path.GetFullPath(sourcePath))!,
+                     "-emit-llvm-bc", "-O2", "-x", "cl", "-I", ".",
                  })
         {
             start.ArgumentList.Add(arg);
@@ -47,7 +51,7 @@ public static class ClangFrontend
         }
         start.ArgumentList.Add("-o");
         start.ArgumentList.Add(output);
-        start.ArgumentList.Add(sourcePath);
+        start.ArgumentList.Add(Path.GetFileName(fullPath));
         try
         {
             using var process = StartOrExplain(start);
