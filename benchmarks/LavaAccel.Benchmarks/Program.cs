@@ -1,6 +1,7 @@
 // LavaAccel benchmarks. Each comparison measures both sides in the same run.
 //   pocl [--quick] [--repeat R] [--target T] [--only NAME,…]   suite kernels: lava's best CPU variant vs PoCL
 //   c [--repeat R]                              saxpy, stencil: lava vs plain C (clang-19 -O3 -march=native)
+//   cache                                       variant cache: hit p50/p99 vs cold compile; compile --targets all parallel vs sequential
 //   compile                                     BenchmarkDotNet: in-worker compile time
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
 using BenchmarkDotNet.Running;
@@ -26,11 +27,14 @@ switch (command)
     case "c":
         NativePeer.Run(target, repeat);
         break;
+    case "cache":
+        CacheBench.Run(target, 10_000);
+        break;
     case "compile":
         BenchmarkRunner.Run<CompileBenchmarks>(args: args[1..]);
         break;
     case "all":
-        var text = PeerComparison.Run(target, repeat, cases) + "\n" + NativePeer.Run(target, repeat);
+        var text = PeerComparison.Run(target, repeat, cases) + "\n" + NativePeer.Run(target, repeat) + "\n" + CacheBench.Run(target, 10_000);
         File.WriteAllText("bench-results.md", text);
         Console.WriteLine("wrote bench-results.md");
         break;

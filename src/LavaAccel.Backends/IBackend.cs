@@ -16,6 +16,12 @@ public interface IBackend
     string? WhyNotRunnable(TargetId target);
 
     /// <summary>
+    /// Everything besides the IR that decides the artifact: resolved CPU and features (or SM),
+    /// backend and toolchain versions, the runtime library it links. Part of the variant key.
+    /// </summary>
+    string Fingerprint(TargetId target);
+
+    /// <summary>
     /// Compiles in this process. LLVM aborts the process on some bad input, so callers outside a
     /// compile worker use <see cref="CompileWorkerClient"/> instead.
     /// </summary>

@@ -20,6 +20,19 @@ public static class NativeRuntime
     /// <summary>The runner executable for an architecture.</summary>
     public static string Runner(string arch) => Path.Combine(Root, $"lava-runner-{arch}");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Digests = new(StringComparer.Ordinal);
+
+    /// <summary>sha256 over what a CPU variant for <paramref name="arch"/> is built from besides its IR: the builtins and the host object.</summary>
+    public static string Digest(string arch) => Digests.GetOrAdd(arch, a =>
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in new[] { BuiltinsBitcode, HostObject(a) })
+        {
+            hash.AppendData(File.Exists(file) ? File.ReadAllBytes(file) : []);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    });
+
     private static string Find()
     {
         var overridden = Environment.GetEnvironmentVariable("LAVA_RUNTIME_DIR");

@@ -11,6 +11,8 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(TargetsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(CompileCommand.Create());
+root.Subcommands.Add(CacheCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

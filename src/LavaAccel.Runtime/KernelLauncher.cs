@@ -1,4 +1,4 @@
-using LavaAccel.Backends;
+using LavaAccel.Cache;
 using LavaAccel.Toolchain;
 
 namespace LavaAccel.Runtime;
@@ -26,9 +26,10 @@ public static class KernelLauncher
         return Package.Load(input);
     }
 
-    /// <summary>Runs one launch on one target.</summary>
-    public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice choice, Progress? progress = null)
+    /// <summary>Runs one launch on one target, with the variant from <paramref name="cache"/> (default: LAVA_HOME's).</summary>
+    public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice choice, Progress? progress = null, VariantCache? cache = null)
     {
+        cache ??= new VariantCache();
         var kernel = package.Manifest.GetKernel(options.Kernel);
         var range = new NdRange(options.Global, options.Local).Resolve(kernel);
         var baseDirectory = Directory.GetCurrentDirectory();
@@ -38,12 +39,15 @@ public static class KernelLauncher
         {
             var packagePath = Path.Combine(work.FullName, "package.lava");
             File.WriteAllBytes(packagePath, package.Bytes);
-            progress?.Invoke($"compiling {package.Manifest.Name} for {choice.Target}");
-            var variant = Path.Combine(work.FullName, "variant.so");
-            var compiled = CompileWorkerClient.Compile(packagePath, choice.Target, variant);
+            var variant = cache.TryGet(package, choice.Target);
+            if (variant is null)
+            {
+                progress?.Invoke($"compiling {package.Manifest.Name} for {choice.Target}");
+                variant = cache.GetOrCompile(package, packagePath, choice.Target);
+            }
             progress?.Invoke($"running {kernel.Name} on {choice.Target}");
-            var outcome = VariantRunner.Run(new RunRequest(variant, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
-            return new LaunchReport(package, kernel, choice, range, arguments, compiled, outcome);
+            var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
+            return new LaunchReport(package, kernel, choice, range, arguments, variant, outcome);
         }
         finally
         {

@@ -1,4 +1,4 @@
-using LavaAccel.Backends;
+using LavaAccel.Cache;
 
 namespace LavaAccel.Runtime;
 
@@ -8,7 +8,7 @@ namespace LavaAccel.Runtime;
 /// <param name="Choice">Target and the reason for it.</param>
 /// <param name="Range">ND-range with local size resolved.</param>
 /// <param name="Arguments">Bound arguments.</param>
-/// <param name="Compile">Compile result.</param>
+/// <param name="Variant">The variant: from the cache, or compiled for this launch.</param>
 /// <param name="Outcome">Run result.</param>
 public sealed record LaunchReport(
     Package Package,
@@ -16,7 +16,7 @@ public sealed record LaunchReport(
     TargetChoice Choice,
     NdRange Range,
     IReadOnlyList<BoundArgument> Arguments,
-    CompileResult Compile,
+    CachedVariant Variant,
     RunOutcome Outcome)
 {
     /// <summary>Bytes of all buffers, counting writable ones twice (read and written): an estimate of traffic.</summary>

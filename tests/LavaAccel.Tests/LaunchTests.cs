@@ -32,7 +32,7 @@ public sealed class LaunchTests(KernelWorkspace workspace) : IClassFixture<Kerne
         Assert.Equal(Enumerable.Range(0, 256).Select(i => 3f * i + 1f).ToArray(), (float[])report.Output("y").ToArray());
         Assert.Equal(5, report.Outcome.KernelMs.Count);
         Assert.Equal(report.Outcome.KernelMs.Order().ToArray(), report.Outcome.KernelMs);
-        Assert.Equal("loop", report.Compile.KernelModes["saxpy"]);
+        Assert.Equal("loop", report.Variant.Entry.KernelModes["saxpy"]);
         Assert.Equal([256L], report.Range.Local!);
     }
 

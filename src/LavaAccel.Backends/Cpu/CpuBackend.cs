@@ -18,6 +18,19 @@ public sealed class CpuBackend : IBackend
     public string? WhyNotRunnable(TargetId target) =>
         CpuTargets.WhyNotRunnable(CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'"));
 
+    /// <summary>Bumped whenever the lowering changes what it generates.</summary>
+    public const string Version = "lava-cpu/1";
+
+    /// <inheritdoc />
+    public string Fingerprint(TargetId target)
+    {
+        var cpuTarget = CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'");
+        var cpu = cpuTarget.Cpu == "native" ? "native:" + HostCpu.Identity : cpuTarget.Cpu;
+        return string.Join('|', cpuTarget.Triple, cpu, cpuTarget.Features, cpuTarget.VectorBits, Version,
+            "llvm:" + LavaAccel.Llvm.LlvmLibrary.Identity, "runtime:" + NativeRuntime.Digest(cpuTarget.Arch),
+            "barriers:" + BarrierModeSetting, "llvm-options:" + Environment.GetEnvironmentVariable("LAVA_LLVM_OPTIONS"));
+    }
+
     /// <inheritdoc />
     public CompiledArtifact Compile(Package package, TargetId target)
     {

@@ -41,7 +41,7 @@ internal static class CompareCommand
                     {
                         ["target"] = r.Choice.Target.ToString(),
                         ["kernel_ms_median"] = Math.Round(r.Outcome.MedianMs, 6),
-                        ["compile_ms"] = Math.Round(r.Compile.CompileMs, 3),
+                        ["cache_hit"] = r.Variant.Hit,
                     })]),
                     ["differences"] = new JsonArray([.. rows.Select(row => (JsonNode?)new JsonObject
                     {

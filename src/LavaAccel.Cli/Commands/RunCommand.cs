@@ -48,9 +48,11 @@ internal static class RunCommand
 
     private static void Print(LaunchReport report, IReadOnlyList<(string Name, string File)> outs)
     {
-        var c = report.Compile;
+        var v = report.Variant;
         Console.WriteLine($"target    {report.Choice.Target}  ({report.Choice.Reason})");
-        Console.WriteLine($"compile   {CliOutput.Ms(c.CompileMs)} in the compile worker ({CliOutput.Ms(c.WallMs)} with its start), {CliOutput.Bytes(c.Size)}, {string.Join(", ", c.KernelModes.Select(m => $"{m.Key}: {m.Value}"))}");
+        Console.WriteLine(v.Hit
+            ? $"variant   cache hit in {CliOutput.Ms(v.LookupMs)} (compiled earlier in {CliOutput.Ms(v.Entry.CompileMs)}), {CliOutput.Bytes(v.Entry.Size)}, {Modes(v)}"
+            : $"compile   {CliOutput.Ms(v.Entry.CompileMs)} in the compile worker, {CliOutput.Bytes(v.Entry.Size)}, {Modes(v)} (now cached)");
         Console.WriteLine($"range     global ({string.Join(",", report.Range.Global)}) local ({string.Join(",", report.Range.Local!)})");
         var runs = report.Outcome.KernelMs.Count;
         Console.WriteLine($"kernel    {CliOutput.Ms(report.Outcome.MedianMs)}{(runs > 1 ? $" median of {runs} (min {CliOutput.Ms(report.Outcome.KernelMs[0])})" : "")}, {report.EffectiveGbps:0.0} GB/s effective ({CliOutput.Bytes(report.BufferBytes)} of buffers)");
@@ -60,6 +62,8 @@ internal static class RunCommand
         }
     }
 
+    private static string Modes(LavaAccel.Cache.CachedVariant v) => string.Join(", ", v.Entry.KernelModes.Select(m => $"{m.Key}: {m.Value}"));
+
     internal static JsonObject Describe(LaunchReport report, IReadOnlyList<(string Name, string File)> outs) => new()
     {
         ["package"] = report.Package.Manifest.Name,
@@ -68,11 +72,13 @@ internal static class RunCommand
         ["target"] = report.Choice.Target.ToString(),
         ["reason"] = report.Choice.Reason,
         ["sandbox"] = "none",
-        ["cache_hit"] = false,
-        ["compile_ms"] = Math.Round(report.Compile.CompileMs, 3),
-        ["compile_wall_ms"] = Math.Round(report.Compile.WallMs, 3),
+        ["cache_hit"] = report.Variant.Hit,
+        ["compile_ms"] = report.Variant.Hit ? 0 : Math.Round(report.Variant.Entry.CompileMs, 3),
+        ["lookup_ms"] = Math.Round(report.Variant.LookupMs, 3),
+        ["variant_key"] = report.Variant.Key,
+        ["variant_digest"] = report.Variant.Entry.Blob,
         ["sandbox_start_ms"] = 0,
-        ["kernel_mode"] = report.Compile.KernelModes.GetValueOrDefault(report.Kernel.Name),
+        ["kernel_mode"] = report.Variant.Entry.KernelModes.GetValueOrDefault(report.Kernel.Name),
         ["global"] = new JsonArray([.. report.Range.Global.Select(g => (JsonNode?)g)]),
         ["local"] = new JsonArray([.. report.Range.Local!.Select(l => (JsonNode?)l)]),
         ["kernel_ms_median"] = Math.Round(report.Outcome.MedianMs, 6),
