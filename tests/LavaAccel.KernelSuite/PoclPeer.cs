@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using LavaAccel.KernelSuite;
 using LavaAccel.Runtime;
 using Silk.NET.OpenCL;
 
-namespace LavaAccel.Benchmarks;
+namespace LavaAccel.KernelSuite;
 
 /// <summary>
-/// Runs a suite case on PoCL (the established open-source CPU OpenCL implementation) from the same
-/// OpenCL C source, with the same argument bytes and ND-range as lava.
+/// Runs OpenCL C on PoCL (the established open-source CPU OpenCL implementation) with the same
+/// argument bytes and ND-range as lava: the peer in benchmarks, the oracle in differential tests.
 /// </summary>
-internal sealed unsafe class PoclPeer : IDisposable
+public sealed unsafe class PoclPeer : IDisposable
 {
     private readonly CL _cl = CL.GetApi();
     private readonly nint _device;
@@ -49,10 +48,30 @@ internal sealed unsafe class PoclPeer : IDisposable
 
     public string DeviceName { get; }
 
-    /// <summary>Builds the program, runs the case <paramref name="repeat"/> times; returns sorted wall times (ms) of enqueue→finish.</summary>
-    public IReadOnlyList<double> Run(PreparedCase prepared, int repeat, out IReadOnlyDictionary<string, byte[]> outputs)
+    /// <summary>True when an OpenCL CPU device (PoCL) is installed.</summary>
+    public static bool Available
     {
-        var source = File.ReadAllText(Path.Combine(SuiteRunner.KernelsDirectory, prepared.Case.File));
+        get
+        {
+            try
+            {
+                using var peer = new PoclPeer();
+                return true;
+            }
+            catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Runs a suite case; see <see cref="Run(string, string, IReadOnlyList{BoundArgument}, NdRange, int, out IReadOnlyDictionary{string, byte[]})"/>.</summary>
+    public IReadOnlyList<double> Run(PreparedCase prepared, int repeat, out IReadOnlyDictionary<string, byte[]> outputs) =>
+        Run(File.ReadAllText(Path.Combine(SuiteRunner.KernelsDirectory, prepared.Case.File)), prepared.Kernel.Name, prepared.Arguments, prepared.Range, repeat, out outputs);
+
+    /// <summary>Builds the program, runs the kernel <paramref name="repeat"/> times; returns sorted wall times (ms) of enqueue→finish, and the writable buffers after the last run.</summary>
+    public IReadOnlyList<double> Run(string source, string kernelName, IReadOnlyList<BoundArgument> arguments, NdRange range, int repeat, out IReadOnlyDictionary<string, byte[]> outputs)
+    {
         int error;
         var program = _cl.CreateProgramWithSource(_context, 1, [source], null, &error);
         Check(error, "clCreateProgramWithSource");
@@ -60,16 +79,16 @@ internal sealed unsafe class PoclPeer : IDisposable
         var build = _cl.BuildProgram(program, 1, &device, "-cl-std=CL1.2", null, null);
         if (build != (int)ErrorCodes.Success)
         {
-            throw new InvalidOperationException($"PoCL could not build {prepared.Case.File}: {build}");
+            throw new InvalidOperationException($"PoCL could not build the program: {build}");
         }
-        var kernel = _cl.CreateKernel(program, prepared.Kernel.Name, &error);
+        var kernel = _cl.CreateKernel(program, kernelName, &error);
         Check(error, "clCreateKernel");
         var buffers = new List<(BoundArgument Argument, nint Memory)>();
         try
         {
-            for (var i = 0; i < prepared.Arguments.Count; i++)
+            for (var i = 0; i < arguments.Count; i++)
             {
-                var argument = prepared.Arguments[i];
+                var argument = arguments[i];
                 switch (argument.Parameter.Kind)
                 {
                     case KernelArgumentKind.Scalar:
@@ -93,9 +112,9 @@ internal sealed unsafe class PoclPeer : IDisposable
                         break;
                 }
             }
-            var dims = (uint)prepared.Range.Dimensions;
-            var global = prepared.Range.Global.Select(g => (nuint)g).ToArray();
-            var local = prepared.Range.Local!.Select(l => (nuint)l).ToArray();
+            var dims = (uint)range.Dimensions;
+            var global = range.Global.Select(g => (nuint)g).ToArray();
+            var local = range.Local!.Select(l => (nuint)l).ToArray();
             var times = new List<double>();
             // One untimed run: PoCL compiles work-group functions lazily on first launch.
             for (var r = 0; r <= repeat; r++)
