@@ -30,7 +30,9 @@ public sealed class ContentStore
     {
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
         var path = PathOf(digest);
-        if (!File.Exists(path) || new FileInfo(path).Length != content.Length)
+        // A blob already stored under this name is reused only if it is intact; a damaged one is
+        // replaced by the good bytes in hand.
+        if (!IsIntact(digest, out _))
         {
             AtomicFile.Write(path, content);
         }
@@ -113,11 +115,11 @@ public sealed class ContentStore
         }
     }
 
-    /// <summary>Temporary files left by killed writers, with their age.</summary>
-    public IEnumerable<string> StrayTemporaries(TimeSpan olderThan) =>
-        Directory.Exists(_root)
-            ? Directory.EnumerateFiles(_root, AtomicFile.TempPrefix + "*", SearchOption.AllDirectories).Where(f => DateTime.UtcNow - File.GetLastWriteTimeUtc(f) > olderThan)
-            : [];
+    /// <summary>Whether a text is a well-formed <c>sha256:</c> digest.</summary>
+    public static bool IsDigest(string? text) =>
+        text is { Length: 71 } && text.StartsWith("sha256:", StringComparison.Ordinal) && !text.AsSpan(7).ContainsAnyExcept(LowerHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private static string Hex(string digest)
     {

@@ -68,6 +68,10 @@ public sealed class VariantCache
             // Whoever held the lock may have just compiled it.
             if (Lookup(key, clock) is { } compiledMeanwhile)
             {
+                if (pin && !compiledMeanwhile.Entry.Pinned)
+                {
+                    Actions.Put(compiledMeanwhile.Entry with { Pinned = true });
+                }
                 return compiledMeanwhile;
             }
             var lookupMs = clock.Elapsed.TotalMilliseconds;
@@ -98,7 +102,7 @@ public sealed class VariantCache
                     Extension = Path.GetExtension(output),
                 };
                 Actions.Put(entry);
-                EnforceBound();
+                EnforceBound(key);
                 return new CachedVariant(key, entry, Blobs.PathOf(blob), Hit: false, lookupMs);
             }
             finally
@@ -146,14 +150,16 @@ public sealed class VariantCache
     }
 
     /// <summary>Evicts least-recently-used variants (pinned ones last) until blobs fit in <paramref name="maxBytes"/>; removes orphans and stray temporaries.</summary>
-    public GcReport Gc(long maxBytes)
+    public GcReport Gc(long maxBytes) => Gc(maxBytes, protectedKey: null);
+
+    private GcReport Gc(long maxBytes, string? protectedKey)
     {
         var (entries, damaged) = Actions.All();
         foreach (var path in damaged)
         {
             AtomicFile.TryDelete(path);
         }
-        foreach (var stray in Blobs.StrayTemporaries(TimeSpan.FromHours(1)))
+        foreach (var stray in StrayTemporaries(TimeSpan.FromHours(1)))
         {
             AtomicFile.TryDelete(stray);
         }
@@ -171,7 +177,7 @@ public sealed class VariantCache
             blobsRemoved++;
         }
         var total = blobs.Values.Sum(b => b.Size);
-        foreach (var entry in entries.OrderBy(e => e.Pinned).ThenBy(e => e.LastUsed))
+        foreach (var entry in entries.Where(e => e.Key != protectedKey).OrderBy(e => e.Pinned).ThenBy(e => e.LastUsed))
         {
             if (total <= maxBytes)
             {
@@ -205,12 +211,18 @@ public sealed class VariantCache
             : throw new LavaException($"'{text}' is not a size (e.g. 500M, 2G)");
     }
 
+    // Temporary files of killed writers anywhere in the cache (blobs, entries, compile outputs).
+    private IEnumerable<string> StrayTemporaries(TimeSpan olderThan) =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateFiles(Root, AtomicFile.TempPrefix + "*", SearchOption.AllDirectories).Where(f => DateTime.UtcNow - File.GetLastWriteTimeUtc(f) > olderThan)
+            : [];
+
     private CachedVariant? Lookup(string key, Stopwatch clock)
     {
         var entry = Actions.Get(key);
-        if (entry?.Blob is null)
+        if (entry?.Blob is null || !ContentStore.IsDigest(entry.Blob))
         {
-            return null;
+            return null; // no artifact, or an entry damaged into nonsense: a miss
         }
         if (Blobs.Read(entry.Blob) is null)
         {
@@ -233,12 +245,13 @@ public sealed class VariantCache
         Pinned = pin,
     };
 
-    private void EnforceBound()
+    // The variant just compiled is about to be used: it is never the one evicted.
+    private void EnforceBound(string justCompiled)
     {
         var total = Blobs.All().Sum(b => b.Size);
         if (total > MaxBytes)
         {
-            Gc(MaxBytes * 9 / 10);
+            Gc(MaxBytes * 9 / 10, justCompiled);
         }
     }
 }

@@ -27,6 +27,29 @@ public readonly record struct LlvmBlock
     /// <summary>The block's terminator, or a non-existent value.</summary>
     public LlvmValue Terminator => new(Native.LLVMGetBasicBlockTerminator(Handle));
 
+    /// <summary>
+    /// The value that decides which successor runs: the condition of a conditional branch or the
+    /// operand of a switch; a non-existent value for unconditional branches and returns.
+    /// </summary>
+    public LlvmValue BranchCondition
+    {
+        get
+        {
+            var terminator = Native.LLVMGetBasicBlockTerminator(Handle);
+            if (terminator == 0)
+            {
+                return default;
+            }
+            var opcode = Native.LLVMGetInstructionOpcode(terminator);
+            return opcode switch
+            {
+                2 when Native.LLVMIsConditional(terminator) != 0 => new LlvmValue(Native.LLVMGetCondition(terminator)), // br
+                3 => new LlvmValue(Native.LLVMGetOperand(terminator, 0)), // switch
+                _ => default,
+            };
+        }
+    }
+
     /// <summary>The blocks control can go to from this one.</summary>
     public IReadOnlyList<LlvmBlock> Successors
     {

@@ -35,6 +35,9 @@ public sealed class LlvmBuilder : IDisposable
     /// <summary>Load.</summary>
     public LlvmValue Load(LlvmType type, LlvmValue pointer, string name = "") => new(Native.LLVMBuildLoad2(H, type.Handle, pointer.Handle, name));
 
+    /// <summary>Store.</summary>
+    public void Store(LlvmValue value, LlvmValue pointer) => Native.LLVMBuildStore(H, value.Handle, pointer.Handle);
+
     /// <summary>In-bounds GEP.</summary>
     public LlvmValue ElementPointer(LlvmType elementType, LlvmValue pointer, params LlvmValue[] indices) =>
         new(Native.LLVMBuildInBoundsGEP2(H, elementType.Handle, pointer.Handle, indices.Select(i => i.Handle).ToArray(), (uint)indices.Length, ""));
@@ -73,6 +76,10 @@ public sealed class LlvmBuilder : IDisposable
 
     /// <summary>Inserts an instruction that is in no block (e.g. a clone) at the builder's position.</summary>
     public void Insert(LlvmValue instruction) => Native.LLVMInsertIntoBuilderWithName(H, instruction.Handle, "");
+
+    /// <summary>memcpy of <paramref name="size"/> bytes.</summary>
+    public void MemCopy(LlvmValue destination, LlvmValue source, LlvmValue size, uint align) =>
+        Native.LLVMBuildMemCpy(H, destination.Handle, align, source.Handle, align, size.Handle);
 
     /// <summary>A switch; add cases with <see cref="AddCase"/>.</summary>
     public LlvmValue Switch(LlvmValue value, LlvmBlock otherwise, int cases) => new(Native.LLVMBuildSwitch(H, value.Handle, otherwise.Handle, (uint)cases));

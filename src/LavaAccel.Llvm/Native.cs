@@ -158,6 +158,9 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial nint LLVMIsAInstruction(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAPHINode(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAInlineAsm(nint value);
+    [LibraryImport(Lib)] internal static partial int LLVMIsConditional(nint branch);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetCondition(nint branch);
+    [LibraryImport(Lib)] internal static partial nint LLVMBuildMemCpy(nint builder, nint destination, uint destinationAlign, nint source, uint sourceAlign, nint size);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMInsertBasicBlockInContext(nint context, nint before, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMGetModuleDataLayout(nint module);
     [LibraryImport(Lib)] internal static partial ulong LLVMABISizeOfType(nint targetData, nint type);
@@ -184,6 +187,7 @@ internal static partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMBuildPhi(nint builder, nint type, string name);
     [LibraryImport(Lib)] internal static partial void LLVMAddIncoming(nint phi, [In] nint[] values, [In] nint[] blocks, uint count);
     [LibraryImport(Lib)] internal static partial nint LLVMBuildBr(nint builder, nint destination);
+    [LibraryImport(Lib)] internal static partial nint LLVMBuildStore(nint builder, nint value, nint pointer);
     [LibraryImport(Lib)] internal static partial nint LLVMBuildCondBr(nint builder, nint condition, nint then, nint otherwise);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMBuildCall2(nint builder, nint functionType, nint function, [In] nint[] args, uint count, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMBuildRetVoid(nint builder);

@@ -56,16 +56,31 @@ internal static class BarrierRegions
         var count = builder.Mul(builder.Mul(s0, s1), s2);
         var linear = builder.Add(builder.Mul(builder.Add(builder.Mul(lz, s1), ly), s0), lx);
 
-        // Structure of arrays: alloca k gets `count` consecutive slots, so a region's loop over
-        // work-items touches consecutive addresses (vectorisable loads and stores).
-        long offset = 0;
+        // Layout of the context: [uniform values at region entry | uniform values written in the
+        // region | per-work-item arrays]. Structure of arrays: alloca k gets `count` consecutive
+        // slots, so a region's loop over work-items touches consecutive addresses.
         var crossing = BarrierCrossing(body);
-        foreach (var alloca in body.Instructions.Where(i => i.IsAlloca).ToArray())
+        var uniform = Uniformity.UniformAllocas(body, [lx, ly, lz], group);
+        var allocas = body.Instructions.Where(i => i.IsAlloca).ToArray();
+        var uniformSlots = new List<(LlvmValue Alloca, long Offset)>();
+        long uniformBytes = 0;
+        foreach (var alloca in allocas.Where(a => crossing(a) && uniform.Contains(a)))
         {
-            if (!crossing(alloca))
+            long align = Math.Max(module.AlignmentOf(alloca.AllocatedType), 1u);
+            uniformBytes = (uniformBytes + align - 1) / align * align;
+            uniformSlots.Add((alloca, uniformBytes));
+            uniformBytes += (long)module.SizeOf(alloca.AllocatedType);
+        }
+        uniformBytes = (uniformBytes + 63) / 64 * 64;
+        var perItemBase = builder.ElementPointer(context.Int8, contextArrays, LlvmContext.Constant(i64, (ulong)(2 * uniformBytes)));
+        long offset = 0;
+        foreach (var alloca in allocas)
+        {
+            if (!crossing(alloca) || uniform.Contains(alloca))
             {
-                // Read only within the region that wrote it: an ordinary variable of the
-                // work-item, which LLVM keeps in registers once the body is inlined.
+                // Read only within the region that wrote it, or the same in every work-item: an
+                // ordinary variable of the work-item, which LLVM keeps in registers once the body
+                // is inlined (uniform ones are loaded at region entry and saved at region exit).
                 builder.Before(entry.FirstInstruction);
                 builder.Move(alloca);
                 builder.AtEnd(entry);
@@ -80,11 +95,16 @@ internal static class BarrierRegions
             long align = Math.Max(module.AlignmentOf(alloca.AllocatedType), 1u);
             var stride = (size + align - 1) / align * align;
             offset = (offset + align - 1) / align * align;
-            var arrayBase = builder.ElementPointer(context.Int8, contextArrays, builder.Mul(count, LlvmContext.Constant(i64, (ulong)offset)));
+            var arrayBase = builder.ElementPointer(context.Int8, perItemBase, builder.Mul(count, LlvmContext.Constant(i64, (ulong)offset)));
             var slot = builder.ElementPointer(context.Int8, arrayBase, builder.Mul(linear, LlvmContext.Constant(i64, (ulong)stride)));
             alloca.ReplaceAllUsesWith(slot);
             alloca.EraseInstruction();
             offset += stride;
+        }
+        foreach (var (alloca, slotOffset) in uniformSlots)
+        {
+            var atEntry = builder.ElementPointer(context.Int8, contextArrays, LlvmContext.Constant(i64, (ulong)slotOffset));
+            builder.Store(builder.Load(alloca.AllocatedType, atEntry), alloca);
         }
 
         var targets = new List<LlvmBlock>();
@@ -97,13 +117,23 @@ internal static class BarrierRegions
             branch.EraseInstruction();
             barrier.EraseInstruction();
         }
+        // Every return ends a region: save the uniform values where the next region will find them.
+        foreach (var ret in body.Instructions.Where(i => i.IsReturn).ToArray())
+        {
+            builder.Before(ret);
+            foreach (var (alloca, slotOffset) in uniformSlots)
+            {
+                var written = builder.ElementPointer(context.Int8, contextArrays, LlvmContext.Constant(i64, (ulong)(uniformBytes + slotOffset)));
+                builder.Store(builder.Load(alloca.AllocatedType, alloca), written);
+            }
+        }
         builder.AtEnd(entry);
         var @switch = builder.Switch(resume, originalEntry, targets.Count);
         for (var k = 0; k < targets.Count; k++)
         {
             LlvmBuilder.AddCase(@switch, LlvmContext.Constant(context.Int32, (ulong)(k + 1)), targets[k]);
         }
-        return plan with { ResumePoints = targets.Count, ContextBytesPerItem = Math.Max(offset, 64) };
+        return plan with { ResumePoints = targets.Count, ContextBytesPerItem = Math.Max(offset, 64), UniformBytes = uniformBytes };
     }
 
     /// <summary>

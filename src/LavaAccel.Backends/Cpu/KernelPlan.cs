@@ -16,6 +16,13 @@ internal sealed record KernelPlan(string Name, KernelMode Mode, LlvmValue Body, 
     /// <summary>Bytes of per-work-item state a region body keeps across barriers.</summary>
     public long ContextBytesPerItem { get; init; }
 
+    /// <summary>
+    /// Bytes of group-uniform state (regions mode): the context starts with two copies, the values
+    /// at region entry and those written during the region; the wrapper copies the second over the
+    /// first after each region.
+    /// </summary>
+    public long UniformBytes { get; init; }
+
     /// <summary>The mode's name as reported to users.</summary>
     public string ModeName => Mode.ToString().ToLowerInvariant();
 }

@@ -269,7 +269,7 @@ internal sealed class WorkGroupLowering
         // Like malloc: the context never aliases the kernel's buffers, so LLVM may keep context
         // values in registers across buffer accesses.
         allocate.AddReturnAttribute(_context, "noalias");
-        var context = _builder.Call(contextType, allocate, _builder.Mul(items, Const64((ulong)plan.ContextBytesPerItem)));
+        var context = _builder.Call(contextType, allocate, _builder.Add(_builder.Mul(items, Const64((ulong)plan.ContextBytesPerItem)), Const64((ulong)(2 * plan.UniformBytes))));
         _builder.Branch(dispatch);
 
         _builder.AtEnd(dispatch);
@@ -287,6 +287,12 @@ internal sealed class WorkGroupLowering
             EmitWorkItemLoops(wrapper, start, done, sizes, (x, y, z) => next = _builder.Call(plan.BodyType, plan.Body, [.. values, x, y, z, group, context, resume]));
             // Work-items reach the same barrier (OpenCL requires it): the last one's answer stands for all.
             _builder.AtEnd(done);
+            if (plan.UniformBytes > 0)
+            {
+                // The uniform values this region wrote are the next region's entry values.
+                var written = _builder.ElementPointer(_context.Int8, context, Const64((ulong)plan.UniformBytes));
+                _builder.MemCopy(context, written, Const64((ulong)plan.UniformBytes), 64);
+            }
             _builder.Branch(dispatch);
             incoming.Add((next, done));
         }
