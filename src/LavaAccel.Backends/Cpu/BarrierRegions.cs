@@ -152,9 +152,20 @@ internal static class BarrierRegions
             {
                 return true;
             }
-            var loadBlocks = users.Where(u => u.IsLoad).Select(u => u.Block).ToHashSet();
+            // Per block: does it store the alloca, and does it read it before any store (an
+            // upward-exposed load, which sees a value from before the block)?
+            var storing = users.Where(u => u.IsStore).Select(u => u.Block).ToHashSet();
+            var exposed = new HashSet<LlvmBlock>();
+            foreach (var block in users.Select(u => u.Block).Distinct())
+            {
+                var first = block.Instructions.First(i => (i.IsLoad || i.IsStore) && users.Contains(i));
+                if (first.IsLoad)
+                {
+                    exposed.Add(block);
+                }
+            }
             var seen = new HashSet<(LlvmBlock, bool)>();
-            var work = new Stack<(LlvmBlock Block, bool Crossed)>(users.Where(u => u.IsStore).Select(u => (u.Block, false)));
+            var work = new Stack<(LlvmBlock Block, bool Crossed)>(storing.Select(b => (b, false)));
             while (work.Count > 0)
             {
                 var (block, crossed) = work.Pop();
@@ -162,10 +173,11 @@ internal static class BarrierRegions
                 {
                     continue;
                 }
-                var leaving = crossed || barrierBlocks.Contains(block);
+                // A store in the block redefines the value; a barrier ends the block.
+                var leaving = (crossed && !storing.Contains(block)) || barrierBlocks.Contains(block);
                 foreach (var next in block.Successors)
                 {
-                    if (leaving && loadBlocks.Contains(next))
+                    if (leaving && exposed.Contains(next))
                     {
                         return true;
                     }
