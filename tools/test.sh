@@ -9,4 +9,16 @@ dotnet build "$root/LavaAccel.sln" -nologo -v q -clp:ErrorsOnly
 # The builtins library on its own: every builtin the coverage kernels call resolves, and the
 # tricky ones (saturation, rounding, relational masks) compute the right values.
 bash "$root/runtime/tests-builtins/check.sh" >/dev/null
-dotnet test "$root/LavaAccel.sln" --no-build -nologo -v q
+log=$(mktemp)
+set +e
+dotnet test "$root/LavaAccel.sln" --no-build -nologo -v q 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain summary line for whoever reads the end of the log.
+summary=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$log" | tail -n 1)
+passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+failed=$(sed -E 's/.*Failed: +([0-9]+), Passed.*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+rm -f "$log"
+echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
