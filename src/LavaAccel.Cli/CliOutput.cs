@@ -14,7 +14,18 @@ internal static class CliOutput
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print one JSON document on stdout and nothing else", Recursive = true };
 
     /// <summary>Console for tables and text on stdout.</summary>
-    public static IAnsiConsole Out { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+    public static IAnsiConsole Out { get; } = CreateOut();
+
+    // Tables keep their shape in pipes and files: Spectre assumes 80 columns when stdout is not a terminal.
+    private static IAnsiConsole CreateOut()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+        return console;
+    }
 
     /// <summary>Console for progress on stderr (stdout stays clean for data).</summary>
     public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

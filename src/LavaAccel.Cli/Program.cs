@@ -13,6 +13,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(CompileCommand.Create());
 root.Subcommands.Add(CacheCommand.Create());
+root.Subcommands.Add(DevicesCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

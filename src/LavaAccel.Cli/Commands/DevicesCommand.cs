@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LavaAccel.Cache;
+using LavaAccel.Devices;
+using Spectre.Console;
+
+namespace LavaAccel.Cli.Commands;
+
+/// <summary><c>lava devices</c>: this machine's devices (discovered) and the checked-in profiles of real hardware.</summary>
+internal static class DevicesCommand
+{
+    public static Command Create()
+    {
+        var localOnly = new Option<bool>("--local") { Description = "Only this machine's devices" };
+        var profilesOnly = new Option<bool>("--profiles") { Description = "Only the checked-in profiles (device-profiles/)" };
+        var command = new Command("devices", "Devices of this machine (CPU, OpenCL, CUDA; discovered) and the checked-in profiles of real hardware") { localOnly, profilesOnly };
+        command.SetAction(result =>
+        {
+            var local = result.GetValue(profilesOnly) ? [] : LocalDevices.Discover(LavaHome.Path);
+            var profiles = result.GetValue(localOnly) ? [] : ProfileCatalog.Load();
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(new JsonObject
+                {
+                    ["local"] = JsonSerializer.SerializeToNode(local.ToList(), DeviceJsonContext.Default.ListDeviceProfile),
+                    ["profiles"] = JsonSerializer.SerializeToNode(profiles.ToList(), DeviceJsonContext.Default.ListDeviceProfile),
+                });
+                return 0;
+            }
+            if (local.Count > 0)
+            {
+                Console.WriteLine("This machine:");
+                var table = new Table().Border(TableBorder.Simple).AddColumns("id", "kind", "model", "units", "clock", "memory", "bandwidth", "runs targets");
+                foreach (var d in local)
+                {
+                    table.AddRow(d.Id, d.Kind, Markup.Escape(d.Model), Units(d), Clock(d), $"{d.Memory.SizeGib:0.#} GiB", Bandwidth(d), Markup.Escape(d.Targets.Count > 0 ? string.Join(", ", d.Targets) : d.Notes ?? ""));
+                }
+                CliOutput.Out.Write(table);
+            }
+            if (profiles.Count > 0)
+            {
+                Console.WriteLine("Profiles of real hardware (device-profiles/):");
+                var table = new Table().Border(TableBorder.Simple).AddColumns("id", "kind", "model", "units", "FP32 GF/s", "FP64 GF/s", "memory", "bandwidth", "targets");
+                foreach (var d in profiles)
+                {
+                    table.AddRow(d.Id, d.Kind, Markup.Escape(d.Model), Units(d), d.PeakGflops.Fp32.ToString("0", CultureInfo.InvariantCulture), d.PeakGflops.Fp64.ToString("0", CultureInfo.InvariantCulture),
+                        $"{d.Memory.SizeGib:0.#} GiB", Bandwidth(d), Markup.Escape(string.Join(", ", d.Targets)));
+                }
+                CliOutput.Out.Write(table);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Units(DeviceProfile d) => d.ComputeUnits?.ToString(CultureInfo.InvariantCulture) ?? "—";
+
+    private static string Clock(DeviceProfile d) => d.ClockGhz.Boost is { } ghz and > 0 ? $"{ghz:0.##} GHz" : "—";
+
+    private static string Bandwidth(DeviceProfile d) => d.Memory.BandwidthGbs > 0 ? $"{d.Memory.BandwidthGbs:0.#} GB/s" : "—";
+}
