@@ -14,6 +14,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(CompileCommand.Create());
 root.Subcommands.Add(CacheCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
+root.Subcommands.Add(PlaceCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using LavaAccel.Cache;
+using LavaAccel.Scheduling;
 using LavaAccel.Toolchain;
 
 namespace LavaAccel.Runtime;
@@ -26,14 +27,25 @@ public static class KernelLauncher
         return Package.Load(input);
     }
 
-    /// <summary>Runs one launch on one target, with the variant from <paramref name="cache"/> (default: LAVA_HOME's).</summary>
-    public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice choice, Progress? progress = null, VariantCache? cache = null)
+    /// <summary>
+    /// Runs one launch with the variant from <paramref name="cache"/> (default: LAVA_HOME's), on
+    /// <paramref name="choice"/> or, when it is null, where the scheduler places it. The measured
+    /// time goes into the performance history the scheduler learns from.
+    /// </summary>
+    public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice? choice, Progress? progress = null, VariantCache? cache = null, PerformanceHistory? history = null)
     {
         cache ??= new VariantCache();
+        history ??= new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path));
         var kernel = package.Manifest.GetKernel(options.Kernel);
         var range = new NdRange(options.Global, options.Local).Resolve(kernel);
         var baseDirectory = Directory.GetCurrentDirectory();
         var arguments = ArgumentBinder.Bind(kernel, options.Arguments, baseDirectory);
+        var demand = LocalPlacement.Work(package, kernel, range, arguments);
+        if (choice is null)
+        {
+            var decision = LocalPlacement.Place(demand, package, kernel, PlacementConstraints.None, cache, history);
+            choice = new TargetChoice(TargetId.Parse(decision.Chosen.Target), LocalPlacement.Reason(decision));
+        }
         var work = Directory.CreateTempSubdirectory("lava-run-");
         try
         {
@@ -47,6 +59,10 @@ public static class KernelLauncher
             }
             progress?.Invoke($"running {kernel.Name} on {choice.Target}");
             var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
+            if (choice.Target.Backend == "cpu")
+            {
+                history.Record(demand.KernelKey, choice.Target.ToString(), LocalPlacement.LocalCpu, demand.WorkItems, outcome.MedianMs / 1000);
+            }
             return new LaunchReport(package, kernel, choice, range, arguments, variant, outcome);
         }
         finally

@@ -10,7 +10,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var set = new LaunchOptionSet();
-        var target = new Option<string>("--target", "-t") { Description = "auto (best CPU tier here) or a target id from `lava targets`", DefaultValueFactory = _ => "auto" };
+        var target = new Option<string>("--target", "-t") { Description = "auto (the scheduler picks; `lava place` shows why) or a target id from `lava targets`", DefaultValueFactory = _ => "auto" };
         var sandbox = new Option<string>("--sandbox") { Description = "Isolation: none (a separate runner process; containers arrive with the sandbox issue)", DefaultValueFactory = _ => "none" };
         var command = new Command("run", "Compile a kernel for a target and run it over the given arguments");
         set.AddTo(command);
@@ -26,7 +26,8 @@ internal static class RunCommand
             var options = set.Read(result, result.GetValue(target)!);
             var outs = set.ReadOuts(result);
             var package = KernelLauncher.OpenInput(options.Input, options.Defines);
-            var choice = TargetSelector.Choose(options.Target);
+            // auto: the scheduler places the job (and explains why); otherwise the named target.
+            var choice = options.Target == "auto" ? null : TargetSelector.Choose(options.Target);
             var report = CliOutput.WithProgress(json, "compiling", progress => KernelLauncher.Launch(package, options, choice, s => progress(s)));
             foreach (var (name, file) in outs)
             {

@@ -1,0 +1,96 @@
+using LavaAccel.Llvm;
+
+namespace LavaAccel.Scheduling;
+
+/// <summary>
+/// A static estimate of one work-item's work, from the package's LAVA IR: floating-point operations
+/// and bytes loaded from or stored to global and constant memory. Loop trip counts are unknown, so
+/// code inside a loop counts <see cref="LoopWeight"/> times; the history model corrects the
+/// estimate once the kernel has run.
+/// </summary>
+public static class WorkEstimator
+{
+    /// <summary>How many times code in a loop is assumed to run.</summary>
+    public const int LoopWeight = 16;
+
+    private const uint SpirKernel = 76;
+    private static readonly HashSet<int> FloatOpcodes = [9, 11, 13, 16, 19]; // fadd fsub fmul fdiv frem
+
+    /// <summary>(FLOPs, bytes) per work-item of <paramref name="kernel"/>; (0, 0) when the IR cannot be read.</summary>
+    public static (double Flops, double Bytes) PerWorkItem(Package package, string kernel)
+    {
+        try
+        {
+            using var context = new LlvmContext();
+            using var module = context.ParseBitcode(package.Ir, "package IR");
+            var function = module.Functions.FirstOrDefault(f => f.Name == kernel && !f.IsDeclaration && f.CallingConvention == SpirKernel);
+            return function.Exists ? Count(module, function) : (0, 0);
+        }
+        catch (LlvmException)
+        {
+            return (0, 0);
+        }
+    }
+
+    private static (double Flops, double Bytes) Count(LlvmModule module, LlvmValue function)
+    {
+        var blocks = function.Blocks;
+        var inLoop = blocks.Where(b => ReachesItself(b)).ToHashSet();
+        double flops = 0, bytes = 0;
+        foreach (var block in blocks)
+        {
+            var weight = inLoop.Contains(block) ? LoopWeight : 1;
+            foreach (var instruction in block.Instructions)
+            {
+                if (FloatOpcodes.Contains(instruction.Opcode))
+                {
+                    flops += weight;
+                }
+                else if (instruction.IsCall && instruction.CalledFunction is { Exists: true } callee)
+                {
+                    flops += weight * CallFlops(callee.Name);
+                }
+                else if (instruction.IsLoad && IsGlobal(instruction.Operand(0)))
+                {
+                    bytes += weight * (double)module.SizeOf(instruction.Type);
+                }
+                else if (instruction.IsStore && IsGlobal(instruction.Operand(1)))
+                {
+                    bytes += weight * (double)module.SizeOf(instruction.Operand(0).Type);
+                }
+            }
+        }
+        return (flops, bytes);
+    }
+
+    // fused multiply-adds count two; libm-style builtins a handful.
+    private static double CallFlops(string name) =>
+        name.StartsWith("llvm.fmuladd", StringComparison.Ordinal) || name.StartsWith("llvm.fma", StringComparison.Ordinal) ? 2
+        : name.StartsWith("llvm.", StringComparison.Ordinal) ? 1
+        : name.StartsWith("_Z", StringComparison.Ordinal) && !name.Contains("get_", StringComparison.Ordinal) && !name.Contains("barrier", StringComparison.Ordinal) ? 8
+        : 0;
+
+    private static bool IsGlobal(LlvmValue pointer) => pointer.Type.AddressSpace is 1 or 2;
+
+    private static bool ReachesItself(LlvmBlock start)
+    {
+        var seen = new HashSet<LlvmBlock>();
+        var work = new Stack<LlvmBlock>(start.Successors);
+        while (work.Count > 0)
+        {
+            var block = work.Pop();
+            if (block == start)
+            {
+                return true;
+            }
+            if (seen.Add(block))
+            {
+                foreach (var next in block.Successors)
+                {
+                    work.Push(next);
+                }
+            }
+        }
+        return false;
+    }
+}
