@@ -2,7 +2,9 @@
 //   pocl [--quick] [--repeat R] [--target T] [--only NAME,…]   suite kernels: lava's best CPU variant vs PoCL
 //   c [--repeat R]                              saxpy, stencil: lava vs plain C (clang-19 -O3 -march=native)
 //   cache                                       variant cache: hit p50/p99 vs cold compile; compile --targets all parallel vs sequential
+//   model [--quick]                             run-time model: predicted vs measured after five recorded runs
 //   compile                                     BenchmarkDotNet: in-worker compile time
+//   scheduler                                   placement decisions/s and p99 on a simulated 1,000 × 4 cluster; makespan vs baselines
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
 using BenchmarkDotNet.Running;
 using LavaAccel;
@@ -30,16 +32,22 @@ switch (command)
     case "cache":
         CacheBench.Run(target, 10_000);
         break;
+    case "scheduler":
+        SchedulerBench.Run();
+        break;
+    case "model":
+        ModelBench.Run(target, cases);
+        break;
     case "compile":
         BenchmarkRunner.Run<CompileBenchmarks>(args: args[1..]);
         break;
     case "all":
-        var text = PeerComparison.Run(target, repeat, cases) + "\n" + NativePeer.Run(target, repeat) + "\n" + CacheBench.Run(target, 10_000);
+        var text = PeerComparison.Run(target, repeat, cases) + "\n" + NativePeer.Run(target, repeat) + "\n" + CacheBench.Run(target, 10_000) + "\n" + SchedulerBench.Run();
         File.WriteAllText("bench-results.md", text);
         Console.WriteLine("wrote bench-results.md");
         break;
     default:
-        Console.Error.WriteLine("usage: LavaAccel.Benchmarks pocl|c|compile|all [--quick] [--repeat R] [--target T]");
+        Console.Error.WriteLine("usage: LavaAccel.Benchmarks pocl|c|cache|scheduler|compile|all [--quick] [--repeat R] [--target T]");
         return 2;
 }
 return 0;
