@@ -46,7 +46,7 @@ internal static class Rematerializer
 
         foreach (var instruction in body.Instructions.ToArray())
         {
-            if (!instruction.IsInstruction || !Cheap(instruction) || instruction.Opcode == Load && !DescriptorAddress(instruction.Operand(0), descriptor))
+            if (!instruction.IsInstruction || !Cheap(instruction))
             {
                 continue;
             }
@@ -70,7 +70,8 @@ internal static class Rematerializer
         }
     }
 
-    private static bool DescriptorAddress(LlvmValue pointer, LlvmValue descriptor) =>
+    /// <summary>Whether a pointer is the work-group descriptor or a constant offset into it (its loads are group-invariant).</summary>
+    internal static bool DescriptorAddress(LlvmValue pointer, LlvmValue descriptor) =>
         pointer == descriptor || pointer.IsInstruction && pointer.Opcode == 29 && pointer.Operand(0) == descriptor
             && Enumerable.Range(1, pointer.OperandCount - 1).All(i => !pointer.Operand(i).IsInstruction);
 

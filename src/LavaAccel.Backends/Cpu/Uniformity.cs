@@ -53,7 +53,7 @@ internal static class Uniformity
                 memo[value] = false;
                 var opcode = value.Opcode;
                 var result = opcode == Load
-                    ? candidates.Contains(value.Operand(0)) || IsDescriptorAddress(value.Operand(0), descriptor)
+                    ? candidates.Contains(value.Operand(0)) || Rematerializer.DescriptorAddress(value.Operand(0), descriptor)
                     : PureOpcodes.Contains(opcode) && Enumerable.Range(0, value.OperandCount).All(i => Uniform(value.Operand(i)));
                 memo[value] = result;
                 return result;
@@ -73,10 +73,6 @@ internal static class Uniformity
         while (changed);
         return candidates;
     }
-
-    private static bool IsDescriptorAddress(LlvmValue pointer, LlvmValue descriptor) =>
-        pointer == descriptor || pointer.IsInstruction && pointer.Opcode == 29 && pointer.Operand(0) == descriptor
-            && Enumerable.Range(1, pointer.OperandCount - 1).All(i => !pointer.Operand(i).IsInstruction);
 
     // For each block, the branch blocks it is control-dependent on: B depends on X when B
     // post-dominates a successor of X but does not strictly post-dominate X.
