@@ -14,6 +14,9 @@ public static class NativeRuntime
     /// <summary>OpenCL builtins as spir64 bitcode.</summary>
     public static string BuiltinsBitcode => Path.Combine(Root, "builtins-spir64.bc");
 
+    /// <summary>The convert_* builtins as spir64 bitcode (linked only when a kernel converts).</summary>
+    public static string ConversionsBitcode => Path.Combine(Root, "builtins-conversions-spir64.bc");
+
     /// <summary>The host object (ND-range threads, fibers) for an architecture.</summary>
     public static string HostObject(string arch) => Path.Combine(Root, $"host-{arch}.o");
 
@@ -26,7 +29,7 @@ public static class NativeRuntime
     public static string Digest(string arch) => Digests.GetOrAdd(arch, a =>
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var file in new[] { BuiltinsBitcode, HostObject(a) })
+        foreach (var file in new[] { BuiltinsBitcode, ConversionsBitcode, HostObject(a) })
         {
             hash.AppendData(File.Exists(file) ? File.ReadAllBytes(file) : []);
         }

@@ -42,13 +42,14 @@ public sealed class CpuBackend : IBackend
         using var context = new LlvmContext();
         using var module = Parse(context, package.Ir, $"{origin} IR");
         // The builtins library has ~10,000 functions; a kernel uses a handful. Opened lazily and
-        // made link-once, only the referenced ones are read and linked.
-        using var builtins = context.OpenBitcodeLazily(File.ReadAllBytes(NativeRuntime.BuiltinsBitcode), "the builtins library");
-        var builtinNeeds = SymbolAllowlist.FromBuiltins(builtins);
-        foreach (var function in builtins.Functions.Where(f => !f.IsDeclaration))
+        // made link-once, only the referenced ones are read and linked. The conversions (5,400 of
+        // them) are opened only for kernels that convert.
+        var libraries = new List<LlvmModule> { OpenLibrary(context, NativeRuntime.BuiltinsBitcode, "the builtins library") };
+        if (module.Functions.Any(f => f.IsDeclaration && f.Name.Contains("convert_", StringComparison.Ordinal)))
         {
-            function.Linkage = LlvmLinkage.LinkOnceOdr;
+            libraries.Add(OpenLibrary(context, NativeRuntime.ConversionsBitcode, "the conversions library"));
         }
+        var builtinNeeds = libraries.SelectMany(SymbolAllowlist.FromBuiltins).ToHashSet(StringComparer.Ordinal);
 
         trace.Mark("parse");
         var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToArray();
@@ -56,13 +57,20 @@ public sealed class CpuBackend : IBackend
         {
             throw new LavaException($"{origin} IR defines no kernels");
         }
-        try
+        foreach (var library in libraries)
         {
-            module.Link(builtins);
-        }
-        catch (LlvmException e)
-        {
-            throw new LavaException($"{origin}: {e.Message} (does the kernel define a function with an OpenCL builtin's name?)", e);
+            try
+            {
+                module.Link(library);
+            }
+            catch (LlvmException e)
+            {
+                throw new LavaException($"{origin}: {e.Message} (does the kernel define a function with an OpenCL builtin's name?)", e);
+            }
+            finally
+            {
+                library.Dispose();
+            }
         }
         trace.Mark("link builtins");
         SpirRetargeting.Apply(module, machine);
@@ -160,6 +168,16 @@ public sealed class CpuBackend : IBackend
             Directory.CreateDirectory(directory);
             File.WriteAllText(Path.Combine(directory, $"{stage}.ll"), module.ToString());
         }
+    }
+
+    private static LlvmModule OpenLibrary(LlvmContext context, string path, string what)
+    {
+        var library = context.OpenBitcodeLazily(File.ReadAllBytes(path), what);
+        foreach (var function in library.Functions.Where(f => !f.IsDeclaration))
+        {
+            function.Linkage = LlvmLinkage.LinkOnceOdr;
+        }
+        return library;
     }
 
     private static LlvmModule Parse(LlvmContext context, byte[] bitcode, string what)
