@@ -47,6 +47,7 @@ public sealed class InProcessConfig : ManualConfig
     {
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15));
         AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray());
+        AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, BenchmarkDotNet.Columns.StatisticColumn.P95);
         AddLogger(DefaultConfig.Instance.GetLoggers().ToArray());
         AddExporter(DefaultConfig.Instance.GetExporters().ToArray());
     }
