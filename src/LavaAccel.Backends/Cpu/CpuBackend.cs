@@ -19,7 +19,7 @@ public sealed class CpuBackend : IBackend
         CpuTargets.WhyNotRunnable(CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'"));
 
     /// <summary>Bumped whenever the lowering changes what it generates.</summary>
-    public const string Version = "lava-cpu/1";
+    public const string Version = "lava-cpu/2";
 
     /// <inheritdoc />
     public string Fingerprint(TargetId target)
@@ -148,15 +148,25 @@ public sealed class CpuBackend : IBackend
         }
     }
 
+    private static int _configured;
+
     private static BarrierMode BarrierModeSetting =>
         Environment.GetEnvironmentVariable("LAVA_BARRIERS") == "fibers" ? BarrierMode.Fibers : BarrierMode.Regions;
 
     /// <summary>Sets process-wide LLVM options a compile worker needs (vector math library).</summary>
     public static void ConfigureProcess(TargetId target)
     {
+        // LLVM's options may be given once per process.
+        if (Interlocked.Exchange(ref _configured, 1) == 1)
+        {
+            return;
+        }
         // LAVA_LLVM_OPTIONS adds LLVM command-line options, for experiments with the optimiser.
         var extra = (Environment.GetEnvironmentVariable("LAVA_LLVM_OPTIONS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        LlvmTargetMachine.SetGlobalOptions([.. target.Arch == "x86_64" ? ["-vector-library=LIBMVEC-X86"] : Array.Empty<string>(), .. extra]);
+        // No runtime unrolling: the loops left inside a work-item (a CSR row, a dot product) are
+        // short, and unroll-by-8 with a remainder loop cost spmv 20 % and sgemm-naive 15 % against
+        // PoCL (docs/performance.md); the work-item loops themselves are vectorised, not unrolled.
+        LlvmTargetMachine.SetGlobalOptions(["-unroll-runtime=false", .. target.Arch == "x86_64" ? ["-vector-library=LIBMVEC-X86"] : Array.Empty<string>(), .. extra]);
     }
 
     // LAVA_DUMP_IR=DIR writes the IR after lowering and after optimisation, for backend debugging.
