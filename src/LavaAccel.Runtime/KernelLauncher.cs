@@ -46,24 +46,26 @@ public static class KernelLauncher
             var decision = LocalPlacement.Place(demand, package, kernel, PlacementConstraints.None, cache, history);
             choice = new TargetChoice(TargetId.Parse(decision.Chosen.Target), LocalPlacement.Reason(decision));
         }
+        var variant = cache.TryGet(package, choice.Target) ?? Compile(package, choice.Target, cache, progress);
+        progress?.Invoke($"running {kernel.Name} on {choice.Target}");
+        var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
+        if (choice.Target.Backend == "cpu")
+        {
+            history.Record(demand.KernelKey, choice.Target.ToString(), LocalPlacement.LocalCpu, demand.WorkItems, outcome.MedianMs / 1000);
+        }
+        return new LaunchReport(package, kernel, choice, range, arguments, variant, outcome);
+    }
+
+    // The compile worker reads the package from a file: written only on a miss.
+    private static CachedVariant Compile(Package package, TargetId target, VariantCache cache, Progress? progress)
+    {
+        progress?.Invoke($"compiling {package.Manifest.Name} for {target}");
         var work = Directory.CreateTempSubdirectory("lava-run-");
         try
         {
             var packagePath = Path.Combine(work.FullName, "package.lava");
             File.WriteAllBytes(packagePath, package.Bytes);
-            var variant = cache.TryGet(package, choice.Target);
-            if (variant is null)
-            {
-                progress?.Invoke($"compiling {package.Manifest.Name} for {choice.Target}");
-                variant = cache.GetOrCompile(package, packagePath, choice.Target);
-            }
-            progress?.Invoke($"running {kernel.Name} on {choice.Target}");
-            var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
-            if (choice.Target.Backend == "cpu")
-            {
-                history.Record(demand.KernelKey, choice.Target.ToString(), LocalPlacement.LocalCpu, demand.WorkItems, outcome.MedianMs / 1000);
-            }
-            return new LaunchReport(package, kernel, choice, range, arguments, variant, outcome);
+            return cache.GetOrCompile(package, packagePath, target);
         }
         finally
         {

@@ -44,6 +44,18 @@ public sealed class NpyArray
         _ => Cast<double>(),
     };
 
+    /// <summary>The elements as doubles (Half is not IConvertible, so Convert.ToDouble cannot do this).</summary>
+    public double[] ToDoubles()
+    {
+        var values = ToArray();
+        var result = new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = values.GetValue(i) is Half h ? (double)h : Convert.ToDouble(values.GetValue(i), CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
     /// <summary>Wraps a typed array (float[], int[] …) as a one-dimensional array.</summary>
     public static NpyArray FromArray(Array values)
     {

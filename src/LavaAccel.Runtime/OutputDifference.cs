@@ -13,8 +13,8 @@ public sealed record OutputDifference(double MaxAbsolute, double MaxRelative, lo
         {
             throw new LavaException("outputs differ in type or length between targets");
         }
-        var a = ToDoubles(reference.ToArray());
-        var b = ToDoubles(other.ToArray());
+        var a = reference.ToDoubles();
+        var b = other.ToDoubles();
         double maxAbs = 0, maxRel = 0;
         for (var i = 0; i < a.Length; i++)
         {
@@ -31,15 +31,5 @@ public sealed record OutputDifference(double MaxAbsolute, double MaxRelative, lo
             maxRel = Math.Max(maxRel, diff / Math.Max(Math.Abs(a[i]), 1e-30));
         }
         return new OutputDifference(maxAbs, maxRel, a.Length);
-    }
-
-    private static double[] ToDoubles(Array values)
-    {
-        var result = new double[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = Convert.ToDouble(values.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return result;
     }
 }

@@ -51,13 +51,12 @@ public sealed class DifferentialTests : IDisposable
         foreach (var argument in report.Arguments.Where(a => reference.ContainsKey(a.Parameter.Name)))
         {
             var parameter = argument.Parameter;
-            var ours = new NpyArray(parameter.ElementType, [report.Outcome.Buffers[parameter.Name].Length / parameter.ElementType.Size()], report.Outcome.Buffers[parameter.Name]).ToArray();
-            var theirs = new NpyArray(parameter.ElementType, [reference[parameter.Name].Length / parameter.ElementType.Size()], reference[parameter.Name]).ToArray();
+            var ours = new NpyArray(parameter.ElementType, [report.Outcome.Buffers[parameter.Name].Length / parameter.ElementType.Size()], report.Outcome.Buffers[parameter.Name]).ToDoubles();
+            var theirs = new NpyArray(parameter.ElementType, [reference[parameter.Name].Length / parameter.ElementType.Size()], reference[parameter.Name]).ToDoubles();
             Assert.Equal(theirs.Length, ours.Length);
             for (var i = 0; i < ours.Length; i++)
             {
-                var a = Convert.ToDouble(ours.GetValue(i), CultureInfo.InvariantCulture);
-                var b = Convert.ToDouble(theirs.GetValue(i), CultureInfo.InvariantCulture);
+                var (a, b) = (ours[i], theirs[i]);
                 var tolerance = parameter.ElementType.IsFloatingPoint() ? c.Tolerance * Math.Max(1, Math.Abs(b)) : 0;
                 Assert.True(Math.Abs(a - b) <= tolerance, $"{name} on {target}: {parameter.Name}[{i}] = {a.ToString("R", CultureInfo.InvariantCulture)}, PoCL has {b.ToString("R", CultureInfo.InvariantCulture)}");
             }
