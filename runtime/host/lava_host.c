@@ -281,8 +281,11 @@ LAVA_EXPORT int lava_run_ndrange(lava_wg_fn fn, const lava_launch *launch)
     }
     atomic_init(&st.next, 0);
     atomic_init(&st.error, 0);
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t threads = launch->threads ? launch->threads : (uint64_t)(online > 0 ? online : 1);
+    uint64_t threads = launch->threads;
+    if (!threads) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = (uint64_t)(online > 0 ? online : 1);
+    }
     if (threads > st.total)
         threads = st.total;
     if (threads > 256)

@@ -3,6 +3,8 @@
  * takes down only this process; lava reports the signal.
  *
  * usage: lava-runner VARIANT.so JOBFILE
+ *        lava-runner --wait      (prints "ready", then reads "VARIANT.so JOBFILE" from stdin: the
+ *                                 form a pre-started worker in a pooled container takes)
  * JOBFILE lines:
  *   kernel NAME
  *   range DIM G0 G1 G2 L0 L1 L2
@@ -11,12 +13,19 @@
  *   buffer BYTES rw|ro PATH        (buffer argument; rw buffers are written back)
  *   scalar BYTES HEX                (scalar argument, little-endian bytes)
  *   local BYTES                     (__local pointer argument)
- * stdout: one JSON object {"kernel_ms":[...],"threads":N} */
+ *   timelimit MS                    (wall-clock limit, enforced here as well as by the caller)
+ *   memlimit BYTES                  (RLIMIT_DATA, where no memory cgroup applies)
+ *   seccomp on|off                  (the worker's own system-call filter; default on)
+ * stdout: one JSON report (report.h): {"status":"ok","kernel_ms":[...],"threads":N,...,"usage":{...}}
+ * or status error|signal|forbidden|timeout. */
 #define _GNU_SOURCE
 #include "../host/lava_host.h"
+#include "report.h"
+#include "worker_guard.h"
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +43,19 @@ typedef struct arg {
     void *data;     /* buffer memory or scalar bytes */
     void *pristine; /* copy of a writable buffer's input, restored between repeats */
     void *slot;     /* what args[i] points at for buffers: the buffer pointer */
+    int fd;         /* a writable buffer's file, open until the results are written */
 } arg;
 
 static void die(const char *fmt, const char *what)
 {
-    fprintf(stderr, "error: ");
-    fprintf(stderr, fmt, what);
-    fputc('\n', stderr);
+    char message[8192];
+    snprintf(message, sizeof message, fmt, what);
+    fprintf(stderr, "error: %s\n", message);
+    fflush(stderr);
+    report r;
+    report_begin(&r, "error");
+    report_str(&r, "message", message);
+    report_finish(&r);
     exit(2);
 }
 
@@ -77,23 +92,37 @@ static void *alloc_guarded(uint64_t bytes)
     return base + span - aligned;
 }
 
+/* Reads a buffer file; a writable buffer keeps its file open, because the results are written
+ * back after the worker's seccomp filter has taken away open(). */
 static void load_file(arg *a)
 {
-    FILE *f = fopen(a->path, "rb");
-    if (!f)
+    int fd = open(a->path, a->writable ? O_RDWR : O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         die("cannot open buffer file %s", a->path);
     a->data = alloc_guarded(a->bytes);
-    if (a->bytes && fread(a->data, 1, a->bytes, f) != a->bytes)
-        die("buffer file %s is shorter than declared", a->path);
-    fclose(f);
+    uint64_t done = 0;
+    while (done < a->bytes) {
+        ssize_t n = read(fd, (char *)a->data + done, a->bytes - done);
+        if (n <= 0)
+            die("buffer file %s is shorter than declared", a->path);
+        done += (uint64_t)n;
+    }
+    if (a->writable)
+        a->fd = fd;
+    else
+        close(fd);
 }
 
 static void save_file(const arg *a)
 {
-    FILE *f = fopen(a->path, "wb");
-    if (!f || (a->bytes && fwrite(a->data, 1, a->bytes, f) != a->bytes))
-        die("cannot write buffer file %s", a->path);
-    fclose(f);
+    uint64_t done = 0;
+    while (done < a->bytes) {
+        ssize_t n = pwrite(a->fd, (const char *)a->data + done, a->bytes - done, (off_t)done);
+        if (n <= 0)
+            die("cannot write buffer file %s", a->path);
+        done += (uint64_t)n;
+    }
+    close(a->fd);
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -104,13 +133,26 @@ static int cmp_double(const void *x, const void *y)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: lava-runner VARIANT.so JOBFILE\n");
+    static char variant[4096], job_path[4096];
+    uint64_t ready_ns = monotonic_ns();
+    report_open_status();
+    if (argc == 2 && !strcmp(argv[1], "--wait")) {
+        fputs("ready\n", stdout);
+        fflush(stdout);
+        char request[8300];
+        if (!fgets(request, sizeof request, stdin) || sscanf(request, "%4095s %4095s", variant, job_path) != 2)
+            die("%s", "expected 'VARIANT JOBFILE' on stdin");
+        ready_ns = monotonic_ns();
+    } else if (argc == 3) {
+        snprintf(variant, sizeof variant, "%s", argv[1]);
+        snprintf(job_path, sizeof job_path, "%s", argv[2]);
+    } else {
+        fprintf(stderr, "usage: lava-runner VARIANT.so JOBFILE | lava-runner --wait\n");
         return 2;
     }
-    FILE *job = fopen(argv[2], "r");
+    FILE *job = fopen(job_path, "r");
     if (!job)
-        die("cannot open job file %s", argv[2]);
+        die("cannot open job file %s", job_path);
 
     static arg args[MAX_ARGS];
     void *argv_ptrs[MAX_ARGS];
@@ -120,6 +162,8 @@ int main(int argc, char **argv)
     lava_launch launch;
     memset(&launch, 0, sizeof launch);
     unsigned repeat = 1;
+    uint64_t time_limit_ms = 0, memory_limit = 0;
+    int seccomp = 1;
     char line[8192];
     while (fgets(line, sizeof line, job)) {
         char word[32];
@@ -142,6 +186,24 @@ int main(int argc, char **argv)
             sscanf(line, "threads %u", &launch.threads);
         } else if (!strcmp(word, "repeat")) {
             sscanf(line, "repeat %u", &repeat);
+        } else if (!strcmp(word, "timelimit")) {
+            unsigned long long ms;
+            if (sscanf(line, "timelimit %llu", &ms) != 1)
+                die("%s", "bad timelimit line");
+            time_limit_ms = ms;
+            guard_time_limit(time_limit_ms);
+        } else if (!strcmp(word, "memlimit")) {
+            unsigned long long bytes;
+            if (sscanf(line, "memlimit %llu", &bytes) != 1)
+                die("%s", "bad memlimit line");
+            memory_limit = bytes;
+            if (guard_memory_limit(memory_limit) != 0)
+                die("cannot set the memory limit: %s", strerror(errno));
+        } else if (!strcmp(word, "seccomp")) {
+            char mode[8];
+            if (sscanf(line, "seccomp %7s", mode) != 1)
+                die("%s", "bad seccomp line");
+            seccomp = strcmp(mode, "off") != 0;
         } else {
             if (nargs == MAX_ARGS)
                 die("%s", "too many arguments");
@@ -187,7 +249,7 @@ int main(int argc, char **argv)
     }
     fclose(job);
 
-    void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen(variant, RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         die("cannot load variant: %s", dlerror());
     char sym[600];
@@ -211,13 +273,30 @@ int main(int argc, char **argv)
                 memcpy(args[i].pristine, args[i].data, args[i].bytes);
             }
 
+    /* Names and sizes of the buffers, for a crash report that says what an overrun may have hit. */
+    static char buffers[2048];
+    size_t used = 0;
+    for (uint32_t i = 0; i < nargs && used < sizeof buffers - 64; i++)
+        if (args[i].kind == 'b')
+            used += (size_t)snprintf(buffers + used, sizeof buffers - used, "%sarg%u[%llu bytes]", used ? ", " : "", i, (unsigned long long)args[i].bytes);
+    /* Resolved here: counting the cores reads /sys, which the filter below forbids. */
+    if (!launch.threads) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        launch.threads = online > 0 ? (uint32_t)online : 1;
+    }
+    guard_install_reporters(kernel, buffers);
+    const char *filter = seccomp ? guard_seccomp() : "off";
+
     double *times = calloc(repeat, sizeof(double));
+    uint64_t entered_ns = 0;
     for (unsigned r = 0; r < repeat; r++) {
         if (r > 0)
             for (uint32_t i = 0; i < nargs; i++)
                 if (args[i].pristine)
                     memcpy(args[i].data, args[i].pristine, args[i].bytes);
         double t0 = now_ms();
+        if (r == 0)
+            entered_ns = monotonic_ns();
         int rc = run(fn, &launch);
         times[r] = now_ms() - t0;
         if (rc != 0)
@@ -228,9 +307,20 @@ int main(int argc, char **argv)
             save_file(&args[i]);
 
     qsort(times, repeat, sizeof(double), cmp_double);
-    printf("{\"kernel_ms\":[");
-    for (unsigned r = 0; r < repeat; r++)
-        printf("%s%.6f", r ? "," : "", times[r]);
-    printf("],\"threads\":%u}\n", launch.threads);
+    char list[12000];
+    size_t len = 0;
+    list[len++] = '[';
+    for (unsigned r = 0; r < repeat && len < sizeof list - 40; r++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%.6f", r ? "," : "", times[r]);
+    snprintf(list + len, sizeof list - len, "]");
+    fflush(stderr);
+    report rep;
+    report_begin(&rep, "ok");
+    report_raw(&rep, "kernel_ms", list);
+    report_u64(&rep, "threads", launch.threads);
+    report_u64(&rep, "ready_ns", ready_ns);
+    report_u64(&rep, "entered_ns", entered_ns);
+    report_str(&rep, "seccomp", filter);
+    report_finish(&rep);
     return 0;
 }

@@ -48,7 +48,7 @@ public static class KernelLauncher
         }
         var variant = cache.TryGet(package, choice.Target) ?? Compile(package, choice.Target, cache, progress);
         progress?.Invoke($"running {kernel.Name} on {choice.Target}");
-        var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit));
+        var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit, options.Sandbox, options.MemoryLimit, options.Cpus));
         if (choice.Target.Backend == "cpu")
         {
             history.Record(demand.KernelKey, choice.Target.ToString(), LocalPlacement.LocalCpu, demand.WorkItems, outcome.MedianMs / 1000);

@@ -10,6 +10,9 @@ namespace LavaAccel.Runtime;
 /// <param name="Repeat">Repetitions.</param>
 /// <param name="TimeLimit">Wall-clock limit, or null.</param>
 /// <param name="Defines"><c>-D</c> definitions when packing an OpenCL C file.</param>
+/// <param name="Sandbox">Isolation; null = the host's default.</param>
+/// <param name="MemoryLimit">Memory limit in bytes, or null.</param>
+/// <param name="Cpus">CPU quota in cores, or null.</param>
 public sealed record LaunchOptions(
     string Input,
     string Kernel,
@@ -19,4 +22,7 @@ public sealed record LaunchOptions(
     string Target = "auto",
     int Repeat = 1,
     TimeSpan? TimeLimit = null,
-    IReadOnlyList<string>? Defines = null);
+    IReadOnlyList<string>? Defines = null,
+    LavaAccel.Sandbox.SandboxKind? Sandbox = null,
+    long? MemoryLimit = null,
+    double? Cpus = null);

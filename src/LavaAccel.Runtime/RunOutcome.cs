@@ -1,11 +1,25 @@
+using LavaAccel.Sandbox;
+
 namespace LavaAccel.Runtime;
 
 /// <summary>What a run produced.</summary>
 /// <param name="KernelMs">Kernel time of each repetition, sorted ascending.</param>
 /// <param name="Buffers">Final contents of every writable buffer, by argument name.</param>
-/// <param name="WallMs">Wall time of the runner process (start, load, run, write back).</param>
+/// <param name="WallMs">Wall time of the job in its sandbox (load, run, write back).</param>
 /// <param name="KernelOutput">What the kernel printed (OpenCL printf), or empty.</param>
-public sealed record RunOutcome(IReadOnlyList<double> KernelMs, IReadOnlyDictionary<string, byte[]> Buffers, double WallMs, string KernelOutput = "")
+/// <param name="Sandbox">The isolation it ran in.</param>
+/// <param name="SandboxStartMs">Time to get a ready sandbox (a pooled one: close to 0).</param>
+/// <param name="DispatchMs">From "job ready" to "kernel entered".</param>
+/// <param name="Usage">The usage record (also in the node's usage log).</param>
+public sealed record RunOutcome(
+    IReadOnlyList<double> KernelMs,
+    IReadOnlyDictionary<string, byte[]> Buffers,
+    double WallMs,
+    string KernelOutput = "",
+    SandboxKind Sandbox = SandboxKind.None,
+    double SandboxStartMs = 0,
+    double DispatchMs = 0,
+    UsageRecord? Usage = null)
 {
     /// <summary>Median kernel time.</summary>
     public double MedianMs => KernelMs.Count == 0 ? 0 : KernelMs.Count % 2 == 1

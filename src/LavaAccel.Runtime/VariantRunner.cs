@@ -1,115 +1,101 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using LavaAccel.Backends;
-using LavaAccel.Backends.Cpu;
+using LavaAccel.Cache;
+using LavaAccel.Sandbox;
 
 namespace LavaAccel.Runtime;
 
 /// <summary>
-/// Runs a CPU variant in a runner process of its own (natively, or under qemu-aarch64), so that a
-/// crashing kernel never takes lava down. A container driver wraps the same command line.
+/// Runs a CPU variant in a locked-down sandbox (runtime/runner is the worker inside it, natively
+/// or under qemu-aarch64), so that a crashing, looping or hostile kernel never takes lava down
+/// and touches nothing outside its job directory.
 /// </summary>
 public static class VariantRunner
 {
-    /// <summary>Runs the request; throws a one-line error for crashes, time-outs and runner errors.</summary>
-    public static RunOutcome Run(RunRequest request)
+    private static readonly Lazy<Deployment> Local = new(() => new Deployment(LavaHome.Path));
+
+    /// <summary>Runs the request; throws a one-line error for crashes, time-outs, forbidden calls and worker errors.</summary>
+    public static RunOutcome Run(RunRequest request, Deployment? deployment = null) =>
+        RunAsync(request, deployment).GetAwaiter().GetResult();
+
+    /// <summary>Runs the request in a sandbox from <paramref name="deployment"/> (default: LAVA_HOME's, no pool).</summary>
+    public static async Task<RunOutcome> RunAsync(RunRequest request, Deployment? deployment = null, CancellationToken cancellation = default)
     {
-        var job = Directory.CreateTempSubdirectory("lava-job-");
+        deployment ??= Local.Value;
+        if (!File.Exists(request.VariantPath))
+        {
+            throw new LavaException($"cannot load variant: {request.VariantPath} does not exist");
+        }
+        var kind = request.Sandbox ?? SandboxKinds.Default();
+        var slot = await deployment.AcquireAsync(kind, request.Target.Arch, request.Limits, cancellation).ConfigureAwait(false);
         try
         {
-            var jobFile = WriteJob(request, job.FullName);
-            var start = Command(request, jobFile);
-            var clock = Stopwatch.StartNew();
-            using var process = Process.Start(start) ?? throw new LavaException("cannot start the kernel runner");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            var limit = request.TimeLimit ?? Timeout.InfiniteTimeSpan;
-            if (!process.WaitForExit(limit))
+            var variant = slot.PlaceVariant(request.VariantPath);
+            var jobFile = WriteJob(request, slot);
+            var run = await JobDispatch.RunAsync(slot, variant, jobFile, request.TimeLimit, cancellation).ConfigureAwait(false);
+            deployment.Usage.Append(run.Usage, request.Kernel.Name, request.Target.ToString(), request.User);
+            if (run.Exit != ExitReason.Completed)
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new LavaException($"kernel '{request.Kernel.Name}' on {request.Target} exceeded the time limit of {limit.TotalSeconds:0.###} s and was killed");
+                throw Failure(request, run);
             }
-            process.WaitForExit();
-            var wall = clock.Elapsed.TotalMilliseconds;
-            if (process.ExitCode != 0)
-            {
-                throw Failure(request, process.ExitCode, stderr.Result);
-            }
-            using var json = JsonDocument.Parse(stdout.Result);
-            var times = json.RootElement.GetProperty("kernel_ms").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             for (var i = 0; i < request.Arguments.Count; i++)
             {
                 var argument = request.Arguments[i];
                 if (argument.Parameter.Kind == KernelArgumentKind.Buffer && !argument.Parameter.IsConst)
                 {
-                    buffers[argument.Parameter.Name] = File.ReadAllBytes(BufferPath(job.FullName, i));
+                    buffers[argument.Parameter.Name] = await File.ReadAllBytesAsync(Path.Combine(slot.HostJobDirectory, BufferName(i)), cancellation).ConfigureAwait(false);
                 }
             }
-            return new RunOutcome(times, buffers, wall, stderr.Result);
+            var times = run.Report!.KernelMs;
+            Array.Sort(times);
+            return new RunOutcome(times, buffers, run.Usage.WallMs, run.KernelOutput, kind, slot.StartMs, run.DispatchMs ?? 0, run.Usage);
         }
         finally
         {
-            job.Delete(recursive: true);
+            await slot.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private static LavaException Failure(RunRequest request, int exitCode, string stderr)
+    private static LavaException Failure(RunRequest request, SandboxRun run)
     {
-        var message = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal));
-        if (exitCode == 2 && message is not null)
+        var kernel = $"kernel '{request.Kernel.Name}'";
+        return run.Exit switch
         {
-            return new LavaException(message["error: ".Length..]);
-        }
-        var signal = Signals.Describe(exitCode);
-        var hint = signal is "SIGSEGV" or "SIGBUS"
+            ExitReason.Error => new LavaException(run.Message),
+            ExitReason.Crashed => new LavaException($"{kernel} {run.Message} on {request.Target}{CrashHint(request, run)}"),
+            _ => new LavaException($"{kernel} on {request.Target} {run.Message}"),
+        };
+    }
+
+    private static string CrashHint(RunRequest request, SandboxRun run) =>
+        run.Message.Contains("SIGSEGV", StringComparison.Ordinal) || run.Message.Contains("SIGBUS", StringComparison.Ordinal)
             ? " — an out-of-bounds access? buffers: " + string.Join(", ", request.Arguments.Where(a => a.Parameter.Kind == KernelArgumentKind.Buffer).Select(a => $"{a.Parameter.Name}[{a.BufferElements}]"))
             : "";
-        return new LavaException($"kernel '{request.Kernel.Name}' crashed ({signal}) on {request.Target}{hint}");
-    }
 
-    private static ProcessStartInfo Command(RunRequest request, string jobFile)
-    {
-        var arch = request.Target.Arch;
-        var runner = NativeRuntime.Runner(arch);
-        var variant = Path.GetFullPath(request.VariantPath);
-        ProcessStartInfo start;
-        if (arch == "aarch64" && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.Arm64)
-        {
-            var qemu = QemuAarch64.Path ?? throw new LavaException($"{request.Target} needs qemu-aarch64 on this x86-64 machine (apt-get install qemu-user)");
-            start = new ProcessStartInfo(qemu);
-            start.ArgumentList.Add("-L");
-            start.ArgumentList.Add(QemuAarch64.SysRoot);
-            start.ArgumentList.Add(runner);
-        }
-        else
-        {
-            start = new ProcessStartInfo(runner);
-        }
-        start.ArgumentList.Add(variant);
-        start.ArgumentList.Add(jobFile);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        return start;
-    }
+    private static string BufferName(int index) => $"arg{index}.bin";
 
-    private static string BufferPath(string jobDirectory, int index) => Path.Combine(jobDirectory, $"arg{index}.bin");
-
-    private static string WriteJob(RunRequest request, string jobDirectory)
+    /// <summary>Writes the buffers and the job file into the slot's job directory; returns the job file's path inside.</summary>
+    private static string WriteJob(RunRequest request, WorkerSlot slot)
     {
         var range = request.Range;
         var local = range.Local ?? throw new ArgumentException("the range's local size must be resolved", nameof(request));
         long Dim(long[] sizes, int d) => d < sizes.Length ? sizes[d] : 1;
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
+        // Limits first: the memory limit must already hold when the buffers are allocated.
+        if (request.TimeLimit is { } time)
+        {
+            text.Append(inv, $"timelimit {(long)Math.Ceiling(time.TotalMilliseconds)}\n");
+        }
+        if (request.MemoryLimit is { } memory && slot.Kind != SandboxKind.Oci)
+        {
+            text.Append(inv, $"memlimit {memory}\n");
+        }
         text.Append(inv, $"kernel {request.Kernel.Name}\n");
         text.Append(inv, $"range {range.Dimensions} {Dim(range.Global, 0)} {Dim(range.Global, 1)} {Dim(range.Global, 2)} {Dim(local, 0)} {Dim(local, 1)} {Dim(local, 2)}\n");
-        text.Append(inv, $"threads {request.Threads}\n");
+        var threads = request.Threads == 0 && request.Cpus is { } cpus ? Math.Max(1, (int)Math.Ceiling(cpus)) : request.Threads;
+        text.Append(inv, $"threads {threads}\n");
         text.Append(inv, $"repeat {Math.Max(1, request.Repeat)}\n");
         for (var i = 0; i < request.Arguments.Count; i++)
         {
@@ -123,14 +109,15 @@ public static class VariantRunner
                     text.Append(inv, $"local {argument.LocalElements * argument.Parameter.ElementBytes}\n");
                     break;
                 default:
-                    var path = BufferPath(jobDirectory, i);
-                    File.WriteAllBytes(path, argument.Bytes);
-                    text.Append(inv, $"buffer {argument.Bytes.Length} {(argument.Parameter.IsConst ? "ro" : "rw")} {path}\n");
+                    var host = Path.Combine(slot.HostJobDirectory, BufferName(i));
+                    File.WriteAllBytes(host, argument.Bytes);
+                    slot.Adopt(host);
+                    text.Append(inv, $"buffer {argument.Bytes.Length} {(argument.Parameter.IsConst ? "ro" : "rw")} {slot.JobDirectoryInside}/{BufferName(i)}\n");
                     break;
             }
         }
-        var jobFile = Path.Combine(jobDirectory, "job.txt");
+        var jobFile = Path.Combine(slot.HostJobDirectory, "job.txt");
         File.WriteAllText(jobFile, text.ToString());
-        return jobFile;
+        return slot.JobDirectoryInside + "/job.txt";
     }
 }

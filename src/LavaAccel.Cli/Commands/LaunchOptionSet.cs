@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LavaAccel.Runtime;
+using LavaAccel.Sandbox;
 
 namespace LavaAccel.Cli.Commands;
 
@@ -16,11 +17,14 @@ internal sealed class LaunchOptionSet
     public Option<int> Repeat { get; } = new("--repeat", "-r") { Description = "Run R times and report the median", DefaultValueFactory = _ => 1 };
     public Option<string[]> Defines { get; } = new("-D") { Description = "Preprocessor definition when running an OpenCL C file" };
     public Option<double?> TimeLimit { get; } = new("--time-limit") { Description = "Kill the kernel after SECONDS" };
+    public Option<string> Sandbox { get; } = new("--sandbox") { Description = "Isolation: oci (runc container; the default as root), bwrap (bubblewrap; the default without root), none (a plain process: no isolation)", DefaultValueFactory = _ => "auto" };
+    public Option<string?> MemoryLimit { get; } = new("--memory-limit") { Description = "Memory limit, e.g. 512M (a cgroup limit under oci; a data-size limit otherwise)" };
+    public Option<double?> Cpus { get; } = new("--cpus") { Description = "CPU quota in cores, e.g. 1.5 (oci)" };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
-        foreach (var option in new Option[] { Kernel, Global, Local, Args, Outs, Repeat, Defines, TimeLimit })
+        foreach (var option in new Option[] { Kernel, Global, Local, Args, Outs, Repeat, Defines, TimeLimit, Sandbox, MemoryLimit, Cpus })
         {
             command.Options.Add(option);
         }
@@ -39,6 +43,21 @@ internal sealed class LaunchOptionSet
             throw new LavaException("--time-limit must be positive");
         }
         var local = result.GetValue(Local);
+        var sandbox = LavaAccel.Sandbox.SandboxKinds.Parse(result.GetValue(Sandbox)!);
+        var memory = result.GetValue(MemoryLimit) is { } m ? LavaAccel.Sandbox.SandboxLimits.ParseSize(m) : (long?)null;
+        var cpus = result.GetValue(Cpus);
+        if (cpus is <= 0)
+        {
+            throw new LavaException("--cpus must be positive");
+        }
+        if (sandbox == LavaAccel.Sandbox.SandboxKind.None)
+        {
+            Console.Error.WriteLine("warning: --sandbox none runs the kernel as a plain child process: no container, no cgroup limits (the worker's own seccomp filter still applies)");
+        }
+        if (cpus is not null && sandbox != LavaAccel.Sandbox.SandboxKind.Oci)
+        {
+            Console.Error.WriteLine($"warning: --cpus is enforced only by the oci sandbox; under {sandbox.Name()} it sets the thread count");
+        }
         return new LaunchOptions(
             result.GetValue(Input)!,
             result.GetValue(Kernel)!,
@@ -48,7 +67,10 @@ internal sealed class LaunchOptionSet
             target,
             repeat,
             seconds is { } s ? TimeSpan.FromSeconds(s) : null,
-            result.GetValue(Defines) ?? []);
+            result.GetValue(Defines) ?? [],
+            sandbox,
+            memory,
+            cpus);
     }
 
     /// <summary>The <c>--out NAME=FILE</c> pairs, checked before anything runs.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using LavaAccel.Runtime;
+using LavaAccel.Sandbox;
 
 namespace LavaAccel.Cli.Commands;
 
@@ -11,18 +12,12 @@ internal static class RunCommand
     {
         var set = new LaunchOptionSet();
         var target = new Option<string>("--target", "-t") { Description = "auto (the scheduler picks; `lava place` shows why) or a target id from `lava targets`", DefaultValueFactory = _ => "auto" };
-        var sandbox = new Option<string>("--sandbox") { Description = "Isolation: none (a separate runner process; containers arrive with the sandbox issue)", DefaultValueFactory = _ => "none" };
         var command = new Command("run", "Compile a kernel for a target and run it over the given arguments");
         set.AddTo(command);
         command.Options.Add(target);
-        command.Options.Add(sandbox);
         command.SetAction(result =>
         {
             var json = result.GetValue(CliOutput.JsonOption);
-            if (result.GetValue(sandbox) != "none")
-            {
-                throw new LavaException($"--sandbox {result.GetValue(sandbox)} is not available in this build; use --sandbox none");
-            }
             var options = set.Read(result, result.GetValue(target)!);
             var outs = set.ReadOuts(result);
             var package = KernelLauncher.OpenInput(options.Input, options.Defines);
@@ -57,6 +52,12 @@ internal static class RunCommand
         Console.WriteLine($"range     global ({string.Join(",", report.Range.Global)}) local ({string.Join(",", report.Range.Local!)})");
         var runs = report.Outcome.KernelMs.Count;
         Console.WriteLine($"kernel    {CliOutput.Ms(report.Outcome.MedianMs)}{(runs > 1 ? $" median of {runs} (min {CliOutput.Ms(report.Outcome.KernelMs[0])})" : "")}, {report.EffectiveGbps:0.0} GB/s effective ({CliOutput.Bytes(report.BufferBytes)} of buffers)");
+        var o = report.Outcome;
+        if (o.Usage is { } u)
+        {
+            Console.WriteLine($"sandbox   {o.Sandbox.Name()}: ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch");
+            Console.WriteLine($"usage     wall {CliOutput.Ms(u.WallMs)}, cpu {CliOutput.Ms(u.UserCpuMs)} user + {CliOutput.Ms(u.SystemCpuMs)} sys, peak memory {CliOutput.Bytes(u.PeakMemoryBytes)} ({u.Source})");
+        }
         foreach (var (name, file) in outs)
         {
             Console.WriteLine($"output    {name} → {file}");
@@ -72,13 +73,14 @@ internal static class RunCommand
         ["kernel"] = report.Kernel.Name,
         ["target"] = report.Choice.Target.ToString(),
         ["reason"] = report.Choice.Reason,
-        ["sandbox"] = "none",
+        ["sandbox"] = report.Outcome.Sandbox.Name(),
         ["cache_hit"] = report.Variant.Hit,
         ["compile_ms"] = report.Variant.Hit ? 0 : Math.Round(report.Variant.Entry.CompileMs, 3),
         ["lookup_ms"] = Math.Round(report.Variant.LookupMs, 3),
         ["variant_key"] = report.Variant.Key,
         ["variant_digest"] = report.Variant.Entry.Blob,
-        ["sandbox_start_ms"] = 0,
+        ["sandbox_start_ms"] = Math.Round(report.Outcome.SandboxStartMs, 3),
+        ["dispatch_ms"] = Math.Round(report.Outcome.DispatchMs, 3),
         ["kernel_mode"] = report.Variant.Entry.KernelModes.GetValueOrDefault(report.Kernel.Name),
         ["global"] = new JsonArray([.. report.Range.Global.Select(g => (JsonNode?)g)]),
         ["local"] = new JsonArray([.. report.Range.Local!.Select(l => (JsonNode?)l)]),
@@ -88,5 +90,17 @@ internal static class RunCommand
         ["buffer_bytes"] = report.BufferBytes,
         ["gbps"] = Math.Round(report.EffectiveGbps, 3),
         ["outputs"] = new JsonObject(outs.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)o.File))),
+        ["usage"] = report.Outcome.Usage is { } u ? Usage(u) : null,
+    };
+
+    internal static JsonObject Usage(UsageRecord u) => new()
+    {
+        ["job"] = u.JobId,
+        ["wall_ms"] = Math.Round(u.WallMs, 3),
+        ["user_cpu_ms"] = Math.Round(u.UserCpuMs, 3),
+        ["system_cpu_ms"] = Math.Round(u.SystemCpuMs, 3),
+        ["peak_memory_bytes"] = u.PeakMemoryBytes,
+        ["exit"] = u.Exit.Name(),
+        ["source"] = u.Source,
     };
 }

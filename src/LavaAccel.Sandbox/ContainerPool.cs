@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using LavaAccel.Sandbox.Drivers;
+
+namespace LavaAccel.Sandbox;
+
+/// <summary>
+/// Pre-created sandboxes, locked down ahead of time with their worker waiting for a job: taking
+/// one costs a queue operation instead of a container start. Each slot runs one job and is then
+/// destroyed; the pool refills in the background to <see cref="Size"/> ready slots for every
+/// (architecture, limits) it has been asked for. When none is ready, a caller gets a cold one.
+/// </summary>
+public sealed class ContainerPool : IAsyncDisposable
+{
+    private readonly ISandboxDriver _driver;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Arch, SandboxLimits Limits), Shelf> _shelves = [];
+    private readonly CancellationTokenSource _closing = new();
+    private readonly List<Task> _refills = [];
+
+    /// <summary>A pool of <paramref name="size"/> ready slots per kind of job, made by <paramref name="driver"/>.</summary>
+    public ContainerPool(ISandboxDriver driver, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        _driver = driver;
+        Size = size;
+    }
+
+    /// <summary>Ready slots kept per (architecture, limits).</summary>
+    public int Size { get; }
+
+    /// <summary>The isolation its slots give.</summary>
+    public SandboxKind Kind => _driver.Kind;
+
+    /// <summary>Slots taken ready from the pool, and slots that had to be started cold.</summary>
+    public (long Warm, long Cold) Taken { get { lock (_lock) { return (_warm, _cold); } } }
+
+    private long _warm;
+    private long _cold;
+
+    /// <summary>Ready slots for <paramref name="arch"/> and <paramref name="limits"/>.</summary>
+    public int Ready(string arch, SandboxLimits limits)
+    {
+        lock (_lock)
+        {
+            return _shelves.TryGetValue((arch, limits.ContainerPart), out var shelf) ? shelf.Ready.Count : 0;
+        }
+    }
+
+    /// <summary>Starts filling the pool for <paramref name="arch"/> and <paramref name="limits"/>.</summary>
+    public void Warm(string arch, SandboxLimits limits)
+    {
+        lock (_lock)
+        {
+            Refill(ShelfFor((arch, limits.ContainerPart)), (arch, limits.ContainerPart));
+        }
+    }
+
+    /// <summary>Waits until <paramref name="arch"/>/<paramref name="limits"/> has <see cref="Size"/> ready slots.</summary>
+    public async Task WaitWarmAsync(string arch, SandboxLimits limits, TimeSpan timeout)
+    {
+        Warm(arch, limits);
+        var clock = Stopwatch.StartNew();
+        while (Ready(arch, limits) < Size)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new LavaException($"the {Kind.Name()} pool did not fill within {timeout.TotalSeconds:0} s");
+            }
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A ready slot (or a cold one when none is ready); the pool refills behind it.</summary>
+    public async Task<WorkerSlot> TakeAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    {
+        var key = (arch, limits.ContainerPart);
+        var clock = Stopwatch.StartNew();
+        lock (_lock)
+        {
+            var shelf = ShelfFor(key);
+            if (shelf.Ready.TryDequeue(out var slot))
+            {
+                _warm++;
+                Refill(shelf, key);
+                slot.StartMs = clock.Elapsed.TotalMilliseconds;
+                return slot;
+            }
+            _cold++;
+            Refill(shelf, key);
+        }
+        return await _driver.StartAsync(arch, limits.ContainerPart, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Destroys every ready slot and stops refilling.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        Task[] refills;
+        lock (_lock)
+        {
+            refills = [.. _refills];
+        }
+        try
+        {
+            await Task.WhenAll(refills).ConfigureAwait(false);
+        }
+        catch (LavaException)
+        {
+            // Reported to nobody: the pool is closing.
+        }
+        List<WorkerSlot> idle;
+        lock (_lock)
+        {
+            idle = _shelves.Values.SelectMany(s => s.Ready).ToList();
+            _shelves.Clear();
+        }
+        foreach (var slot in idle)
+        {
+            await slot.DisposeAsync().ConfigureAwait(false);
+        }
+        _closing.Dispose();
+    }
+
+    private Shelf ShelfFor((string, SandboxLimits) key)
+    {
+        if (!_shelves.TryGetValue(key, out var shelf))
+        {
+            shelf = new Shelf();
+            _shelves[key] = shelf;
+        }
+        return shelf;
+    }
+
+    // Called under the lock.
+    private void Refill(Shelf shelf, (string Arch, SandboxLimits Limits) key)
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+        _refills.RemoveAll(t => t.IsCompleted);
+        while (shelf.Ready.Count + shelf.Starting < Size)
+        {
+            shelf.Starting++;
+            _refills.Add(Task.Run(async () =>
+            {
+                WorkerSlot? slot = null;
+                try
+                {
+                    slot = await _driver.StartAsync(key.Arch, key.Limits, _closing.Token).ConfigureAwait(false);
+                }
+                catch (LavaException e)
+                {
+                    shelf.LastError = e.Message;
+                }
+                lock (_lock)
+                {
+                    shelf.Starting--;
+                    if (slot is not null && !_closing.IsCancellationRequested)
+                    {
+                        shelf.Ready.Enqueue(slot);
+                        slot = null;
+                    }
+                }
+                if (slot is not null)
+                {
+                    await slot.DisposeAsync().ConfigureAwait(false);
+                }
+            }));
+        }
+    }
+
+    private sealed class Shelf
+    {
+        public Queue<WorkerSlot> Ready { get; } = new();
+
+        public int Starting { get; set; }
+
+        public string? LastError { get; set; }
+    }
+}

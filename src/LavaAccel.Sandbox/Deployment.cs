@@ -1,0 +1,81 @@
+using LavaAccel.Sandbox.Drivers;
+
+namespace LavaAccel.Sandbox;
+
+/// <summary>
+/// The deployment role on one node: hands out locked-down sandboxes — from a pool of pre-created
+/// ones where the node keeps one, else started for the job — and keeps the node's usage log.
+/// </summary>
+public sealed class Deployment : IAsyncDisposable
+{
+    private readonly Dictionary<SandboxKind, ISandboxDriver> _drivers = [];
+    private readonly Dictionary<SandboxKind, ContainerPool> _pools = [];
+    private readonly Lock _lock = new();
+    private readonly int _poolSize;
+
+    /// <summary>Keeps state under <paramref name="lavaHome"/>/sandbox; <paramref name="poolSize"/> ready sandboxes per kind of job (0: start each one for its job).</summary>
+    public Deployment(string lavaHome, int poolSize = 0)
+    {
+        State = new SandboxState(Path.Combine(lavaHome, "sandbox"));
+        Usage = new UsageLog(UsageLog.PathIn(lavaHome));
+        _poolSize = poolSize;
+    }
+
+    /// <summary>Where the sandboxes' files live.</summary>
+    public SandboxState State { get; }
+
+    /// <summary>The node's usage log.</summary>
+    public UsageLog Usage { get; }
+
+    /// <summary>A sandbox of <paramref name="kind"/> for a worker of <paramref name="arch"/>.</summary>
+    public Task<WorkerSlot> AcquireAsync(SandboxKind kind, string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    {
+        lock (_lock)
+        {
+            if (_poolSize > 0)
+            {
+                if (!_pools.TryGetValue(kind, out var pool))
+                {
+                    pool = new ContainerPool(Driver(kind), _poolSize);
+                    _pools[kind] = pool;
+                }
+                return pool.TakeAsync(arch, limits, cancellation);
+            }
+            return Driver(kind).StartAsync(arch, limits.ContainerPart, cancellation);
+        }
+    }
+
+    /// <summary>The pool of <paramref name="kind"/>, when this deployment keeps pools.</summary>
+    public ContainerPool? Pool(SandboxKind kind)
+    {
+        lock (_lock)
+        {
+            return _pools.GetValueOrDefault(kind);
+        }
+    }
+
+    /// <summary>Destroys pooled sandboxes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<ContainerPool> pools;
+        lock (_lock)
+        {
+            pools = [.. _pools.Values];
+            _pools.Clear();
+        }
+        foreach (var pool in pools)
+        {
+            await pool.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ISandboxDriver Driver(SandboxKind kind)
+    {
+        if (!_drivers.TryGetValue(kind, out var driver))
+        {
+            driver = SandboxDrivers.Create(kind, State);
+            _drivers[kind] = driver;
+        }
+        return driver;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using LavaAccel.Sandbox.Seccomp;
+
+namespace LavaAccel.Sandbox.Drivers;
+
+/// <summary>
+/// <c>--sandbox bwrap</c>: bubblewrap, for hosts where lava does not run as root. New user, PID,
+/// mount, IPC, UTS, network and cgroup namespaces; a read-only root holding only <c>/usr</c>, the
+/// runtime and the job; every capability dropped; the seccomp allowlist. bubblewrap sets no cgroup
+/// limits: memory is bounded by the worker's data-size limit, processes by its seccomp filter.
+/// </summary>
+public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
+{
+    private readonly Lazy<string> _program = new(() =>
+    {
+        var path = Path.Combine(state.Root, "seccomp-allowlist.bpf");
+        SeccompBpf.WriteProgram(path);
+        return path;
+    });
+
+    /// <inheritdoc/>
+    public SandboxKind Kind => SandboxKind.Bwrap;
+
+    /// <inheritdoc/>
+    public async Task<WorkerSlot> StartAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    {
+        var bwrap = HostTools.Bwrap ?? throw new LavaException("--sandbox bwrap needs bubblewrap (apt-get install bubblewrap)");
+        var clock = Stopwatch.StartNew();
+        var id = SandboxState.NewId();
+        var job = Directory.CreateDirectory(Path.Combine(state.Jobs, id)).FullName;
+        var variant = Directory.CreateDirectory(Path.Combine(state.Variants, id)).FullName;
+        // bwrap reads the filter from a descriptor: the shell opens it as fd 3, then becomes bwrap.
+        var arguments = new List<string>
+        {
+            "-c", "bpf=$1; shift; exec \"$@\" 3<\"$bpf\"", "sh", _program.Value,
+            bwrap, "--seccomp", "3",
+            "--unshare-all", "--unshare-user", "--uid", $"{UnixFiles.Nobody}", "--gid", $"{UnixFiles.Nobody}",
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "lava",
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+            "--ro-bind", WorkerImage.HostRuntime, WorkerImage.RuntimeInside,
+            "--bind", job, WorkerImage.JobInside,
+            "--ro-bind", variant, "/variant",
+            "--proc", "/proc", "--dev", "/dev",
+            "--ro-bind", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
+            "--chdir", WorkerImage.JobInside,
+            "--",
+        };
+        arguments.AddRange(WorkerImage.Command(arch, WorkerImage.RuntimeInside));
+        var start = SandboxProcess.StartInfo("/bin/sh", arguments);
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/bin:/bin";
+        var slot = new Slot(id, arch, limits, job, variant, SandboxProcess.Start(start, "bwrap"));
+        await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "bwrap").ConfigureAwait(false);
+        slot.StartMs = clock.Elapsed.TotalMilliseconds;
+        return slot;
+    }
+
+    private sealed class Slot(string id, string arch, SandboxLimits limits, string job, string variantDirectory, Process process)
+        : WorkerSlot(SandboxKind.Bwrap, id, arch, limits, job, process)
+    {
+        public override string JobDirectoryInside => WorkerImage.JobInside;
+
+        public override string PlaceVariant(string hostPath)
+        {
+            File.Copy(hostPath, Path.Combine(variantDirectory, "variant.so"), overwrite: true);
+            return "/variant/variant.so";
+        }
+
+        public override void Kill() => SandboxProcess.KillTree(Process);
+
+        public override int? ExitCode() => Process.HasExited ? Process.ExitCode : null;
+
+        public override async ValueTask DisposeAsync()
+        {
+            SandboxProcess.KillTree(Process);
+            await Process.WaitForExitAsync().ConfigureAwait(false);
+            Process.Dispose();
+            RemoveDirectory(HostJobDirectory);
+            RemoveDirectory(variantDirectory);
+        }
+    }
+}

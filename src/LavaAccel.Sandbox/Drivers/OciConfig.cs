@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LavaAccel.Sandbox.Seccomp;
+
+namespace LavaAccel.Sandbox.Drivers;
+
+/// <summary>A bind mount into a container.</summary>
+/// <param name="Source">Host path.</param>
+/// <param name="Destination">Path inside.</param>
+/// <param name="ReadOnly">Mounted read-only.</param>
+public sealed record OciMount(string Source, string Destination, bool ReadOnly);
+
+/// <summary>
+/// An OCI runtime-spec 1.0 <c>config.json</c> for one worker: fresh PID, mount, IPC, UTS, network
+/// and cgroup namespaces; a read-only root holding only <c>/usr</c> and the given mounts; uid
+/// 65534; no capabilities; <c>noNewPrivileges</c>; the seccomp allowlist; memory, swap, pids and
+/// CPU limits; no devices but the defaults.
+/// </summary>
+public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, SandboxLimits limits, string cgroupPath)
+{
+    private static readonly string[] Namespaces = ["pid", "network", "ipc", "uts", "mount", "cgroup"];
+
+    /// <summary>Bind mounts besides <c>/usr</c>.</summary>
+    public IList<OciMount> Mounts { get; } = [];
+
+    /// <summary>Serialises the configuration.</summary>
+    public string ToJson()
+    {
+        var mounts = new JsonArray
+        {
+            Mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
+            Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+            Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
+            Mount("/usr", "bind", "/usr", "rbind", "ro", "nosuid", "nodev"),
+        };
+        foreach (var mount in Mounts)
+        {
+            // The job directory is writable and therefore not executable; the variant's is read-only.
+            mounts.Add(mount.ReadOnly
+                ? Mount(mount.Destination, "bind", mount.Source, "rbind", "ro", "nosuid", "nodev")
+                : Mount(mount.Destination, "bind", mount.Source, "rbind", "nosuid", "nodev", "noexec"));
+        }
+        var config = new JsonObject
+        {
+            ["ociVersion"] = "1.0.2",
+            ["process"] = new JsonObject
+            {
+                ["terminal"] = false,
+                ["user"] = new JsonObject { ["uid"] = UnixFiles.Nobody, ["gid"] = UnixFiles.Nobody },
+                ["args"] = Strings(command),
+                ["env"] = Strings(["PATH=/usr/bin:/bin"]),
+                ["cwd"] = WorkerImage.JobInside,
+                ["capabilities"] = new JsonObject
+                {
+                    ["bounding"] = new JsonArray(),
+                    ["effective"] = new JsonArray(),
+                    ["permitted"] = new JsonArray(),
+                    ["inheritable"] = new JsonArray(),
+                    ["ambient"] = new JsonArray(),
+                },
+                ["rlimits"] = new JsonArray { new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 1024, ["soft"] = 1024 } },
+                ["noNewPrivileges"] = true,
+            },
+            ["root"] = new JsonObject { ["path"] = rootFs, ["readonly"] = true },
+            ["hostname"] = "lava",
+            ["mounts"] = mounts,
+            ["linux"] = new JsonObject
+            {
+                ["cgroupsPath"] = cgroupPath,
+                ["resources"] = Resources(),
+                ["namespaces"] = new JsonArray(Namespaces.Select(n => (JsonNode)new JsonObject { ["type"] = n }).ToArray()),
+                ["seccomp"] = Seccomp(),
+                ["maskedPaths"] = Strings(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
+                ["readonlyPaths"] = Strings(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
+            },
+        };
+        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private JsonObject Resources()
+    {
+        var resources = new JsonObject
+        {
+            ["devices"] = new JsonArray { new JsonObject { ["allow"] = false, ["access"] = "rwm" } },
+            ["pids"] = new JsonObject { ["limit"] = limits.Pids },
+        };
+        if (limits.MemoryBytes is { } memory)
+        {
+            // swap = limit: no swap on top of the memory limit, so exhaustion ends in the OOM killer.
+            resources["memory"] = new JsonObject { ["limit"] = memory, ["swap"] = memory };
+        }
+        if (limits.Cpus is { } cpus)
+        {
+            const long Period = 100_000;
+            resources["cpu"] = new JsonObject { ["quota"] = (long)Math.Ceiling(cpus * Period), ["period"] = Period };
+        }
+        return resources;
+    }
+
+    private static JsonObject Seccomp()
+    {
+        var syscalls = new JsonArray
+        {
+            new JsonObject { ["names"] = Strings(SeccompAllowlist.Names), ["action"] = "SCMP_ACT_ALLOW" },
+            new JsonObject
+            {
+                ["names"] = Strings(["clone"]),
+                ["action"] = "SCMP_ACT_ALLOW",
+                ["args"] = new JsonArray
+                {
+                    new JsonObject { ["index"] = 0, ["value"] = SeccompAllowlist.CloneThread, ["valueTwo"] = SeccompAllowlist.CloneThread, ["op"] = "SCMP_CMP_MASKED_EQ" },
+                },
+            },
+            new JsonObject { ["names"] = Strings(["clone3"]), ["action"] = "SCMP_ACT_ERRNO", ["errnoRet"] = SeccompAllowlist.Enosys },
+        };
+        return new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ERRNO",
+            ["defaultErrnoRet"] = SeccompAllowlist.Eperm,
+            ["architectures"] = Strings([System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "SCMP_ARCH_AARCH64" : "SCMP_ARCH_X86_64"]),
+            ["syscalls"] = syscalls,
+        };
+    }
+
+    private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = Strings(options),
+    };
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+}

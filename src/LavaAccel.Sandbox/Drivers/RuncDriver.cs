@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using LavaAccel.Sandbox.Cgroups;
+
+namespace LavaAccel.Sandbox.Drivers;
+
+/// <summary>
+/// <c>--sandbox oci</c>: an OCI bundle (<see cref="OciConfig"/>) run detached by runc. The worker
+/// keeps lava's pipes as its stdin and stdout, so the container needs no socket; its cgroup stays
+/// until <c>runc delete</c>, so the usage can be read after the worker ends.
+/// </summary>
+public sealed class RuncDriver(SandboxState state) : ISandboxDriver
+{
+    /// <inheritdoc/>
+    public SandboxKind Kind => SandboxKind.Oci;
+
+    /// <inheritdoc/>
+    public async Task<WorkerSlot> StartAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    {
+        var runc = HostTools.Runc ?? throw new LavaException("--sandbox oci needs runc (apt-get install runc), or use --sandbox bwrap");
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new LavaException("--sandbox oci needs root (runc); without root use --sandbox bwrap");
+        }
+        var clock = Stopwatch.StartNew();
+        var id = SandboxState.NewId();
+        var job = Directory.CreateDirectory(Path.Combine(state.Jobs, id)).FullName;
+        UnixFiles.GiveToNobody(job);
+        var variant = Directory.CreateDirectory(Path.Combine(state.Variants, id)).FullName;
+        var bundle = Directory.CreateDirectory(Path.Combine(state.Bundles, id)).FullName;
+        var config = new OciConfig(state.RootFs, WorkerImage.Command(arch, WorkerImage.RuntimeInside), limits, CgroupPath(id))
+        {
+            Mounts =
+            {
+                new OciMount(WorkerImage.HostRuntime, WorkerImage.RuntimeInside, ReadOnly: true),
+                new OciMount(job, WorkerImage.JobInside, ReadOnly: false),
+                new OciMount(variant, "/variant", ReadOnly: true),
+            },
+        };
+        File.WriteAllText(Path.Combine(bundle, "config.json"), config.ToJson());
+        var pidFile = Path.Combine(bundle, "pid");
+        var start = SandboxProcess.StartInfo(runc, ["--root", state.RuncRoot, "run", "--detach", "--pid-file", pidFile, "--bundle", bundle, id]);
+        var slot = new Slot(state, id, arch, limits, job, variant, bundle, pidFile, SandboxProcess.Start(start, "oci"));
+        try
+        {
+            await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "oci").ConfigureAwait(false);
+        }
+        catch
+        {
+            await slot.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        slot.StartMs = clock.Elapsed.TotalMilliseconds;
+        return slot;
+    }
+
+    /// <summary>The container's cgroup: <c>/lava/ID</c> in every controller (or the unified tree).</summary>
+    public static string CgroupPath(string id) => "/lava/" + id;
+
+    private sealed class Slot(SandboxState state, string id, string arch, SandboxLimits limits, string job, string variantDirectory, string bundle, string pidFile, Process process)
+        : WorkerSlot(SandboxKind.Oci, id, arch, limits, job, process)
+    {
+        public override string JobDirectoryInside => WorkerImage.JobInside;
+
+        public override string PlaceVariant(string hostPath)
+        {
+            File.Copy(hostPath, Path.Combine(variantDirectory, "variant.so"), overwrite: true);
+            return "/variant/variant.so";
+        }
+
+        public override void Adopt(string hostPath) => UnixFiles.GiveToNobody(hostPath);
+
+        /// <summary>Kills the container's init (the worker): the kernel then ends everything in its PID namespace.</summary>
+        public override void Kill()
+        {
+            if (int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+            {
+                try
+                {
+                    using var worker = System.Diagnostics.Process.GetProcessById(pid);
+                    worker.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+
+        public override CgroupUsage? CgroupUsage() => Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
+
+        public override async ValueTask DisposeAsync()
+        {
+            Kill();
+            await SandboxProcess.RunAsync(HostTools.Runc!, "--root", state.RuncRoot, "delete", "--force", Id).ConfigureAwait(false);
+            await Process.WaitForExitAsync().ConfigureAwait(false);
+            Process.Dispose();
+            RemoveDirectory(HostJobDirectory);
+            RemoveDirectory(variantDirectory);
+            RemoveDirectory(bundle);
+        }
+
+        private string? ReadPid()
+        {
+            try
+            {
+                return File.ReadAllText(pidFile).Trim();
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using LavaAccel.Sandbox.Cgroups;
+
+namespace LavaAccel.Sandbox;
+
+/// <summary>
+/// A started, locked-down sandbox whose worker waits on stdin for exactly one job. It is used once
+/// and then disposed (never reused across jobs).
+/// </summary>
+public abstract class WorkerSlot : IAsyncDisposable
+{
+    private int _used;
+
+    /// <summary>Creates a slot around the started <paramref name="process"/> (its stdin and stdout are the worker's).</summary>
+    private protected WorkerSlot(SandboxKind kind, string id, string arch, SandboxLimits limits, string hostJobDirectory, Process process)
+    {
+        Kind = kind;
+        Id = id;
+        Arch = arch;
+        Limits = limits;
+        HostJobDirectory = hostJobDirectory;
+        Process = process;
+        Stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>The isolation this slot gives.</summary>
+    public SandboxKind Kind { get; }
+
+    /// <summary>Unique name (also the container id for oci).</summary>
+    public string Id { get; }
+
+    /// <summary>Architecture of its worker.</summary>
+    public string Arch { get; }
+
+    /// <summary>The limits it was created with.</summary>
+    public SandboxLimits Limits { get; }
+
+    /// <summary>The job directory as the host sees it: the job's files go here.</summary>
+    public string HostJobDirectory { get; }
+
+    /// <summary>The job directory as the worker sees it.</summary>
+    public abstract string JobDirectoryInside { get; }
+
+    /// <summary>Milliseconds from asking for the slot to its worker reporting ready.</summary>
+    public double StartMs { get; internal set; }
+
+    /// <summary>Whether a job was dispatched to it (a slot takes one job).</summary>
+    public bool Used => Volatile.Read(ref _used) != 0;
+
+    internal Process Process { get; }
+
+    internal Task<string> Stderr { get; }
+
+    /// <summary>Makes the variant at <paramref name="hostPath"/> visible to the worker; returns its path inside.</summary>
+    public abstract string PlaceVariant(string hostPath);
+
+    /// <summary>Makes a file written into the job directory readable and writable by the worker.</summary>
+    public virtual void Adopt(string hostPath)
+    {
+    }
+
+    /// <summary>Kills the worker (and everything in its sandbox).</summary>
+    public abstract void Kill();
+
+    /// <summary>What the cgroup measured, where the sandbox has one.</summary>
+    public virtual CgroupUsage? CgroupUsage() => null;
+
+    /// <summary>The exit status of the process lava waits on, where it is the worker's own (not oci).</summary>
+    public virtual int? ExitCode() => null;
+
+    /// <summary>Removes the sandbox and its directories.</summary>
+    public abstract ValueTask DisposeAsync();
+
+    internal void MarkUsed()
+    {
+        if (Interlocked.Exchange(ref _used, 1) != 0)
+        {
+            throw new InvalidOperationException($"sandbox {Id} already ran a job");
+        }
+    }
+
+    /// <summary>Waits for the worker's "ready" line; a sandbox that fails to start throws with its error.</summary>
+    internal async Task WaitReadyAsync(TimeSpan timeout, string what)
+    {
+        string? line;
+        try
+        {
+            line = await Process.StandardOutput.ReadLineAsync().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill();
+            throw new LavaException($"the {what} sandbox did not start within {timeout.TotalSeconds:0} s");
+        }
+        if (line != "ready")
+        {
+            var error = await Stderr.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            throw new LavaException($"the {what} sandbox failed to start: {StartError(error, line)}");
+        }
+    }
+
+    private static string StartError(string stderr, string? stdout)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // runc logs `time="…" level=error msg="…"`: the message is what matters.
+        var message = lines.Select(l => l.Contains("msg=\"", StringComparison.Ordinal) ? l[(l.IndexOf("msg=\"", StringComparison.Ordinal) + 5)..].TrimEnd('"') : l)
+            .LastOrDefault(l => l.Length > 0);
+        return message ?? stdout ?? "no output";
+    }
+
+    /// <summary>Deletes a directory tree, ignoring what is already gone.</summary>
+    private protected static void RemoveDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
