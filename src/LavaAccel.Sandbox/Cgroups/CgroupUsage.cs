@@ -10,6 +10,39 @@ namespace LavaAccel.Sandbox.Cgroups;
 /// <param name="PidsRefused">Forks or thread creations refused by the pids limit.</param>
 public sealed record CgroupUsage(double UserMs, double SystemMs, long PeakMemoryBytes, long OomKills, long PidsRefused)
 {
+    /// <summary>
+    /// This reading minus an earlier one (<paramref name="baseline"/>): what happened in between.
+    /// The peak stays as read (it is reset at the baseline where the kernel allows it).
+    /// </summary>
+    public CgroupUsage Since(CgroupUsage baseline) => new(
+        Math.Max(0, UserMs - baseline.UserMs),
+        Math.Max(0, SystemMs - baseline.SystemMs),
+        PeakMemoryBytes,
+        Math.Max(0, OomKills - baseline.OomKills),
+        Math.Max(0, PidsRefused - baseline.PidsRefused));
+
+    /// <summary>
+    /// Restarts the peak-memory count of cgroup <paramref name="path"/> (v1: memory.max_usage_in_bytes
+    /// accepts 0). v2's memory.peak resets only per open file, so there the peak includes the
+    /// container's start.
+    /// </summary>
+    public static void ResetPeak(CgroupLayout layout, string path)
+    {
+        if (layout.Version == 1 && layout.Directory("memory", path) is { } memory)
+        {
+            try
+            {
+                File.WriteAllText(Path.Combine(memory, "memory.max_usage_in_bytes"), "0");
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     /// <summary>Reads cgroup <paramref name="path"/> under <paramref name="layout"/>; null if it is gone.</summary>
     public static CgroupUsage? Read(CgroupLayout layout, string path) =>
         layout.Version == 2 ? ReadV2(layout, path) : ReadV1(layout, path);

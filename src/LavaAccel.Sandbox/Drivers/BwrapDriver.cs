@@ -43,6 +43,7 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
             "--ro-bind", variant, "/variant",
             "--proc", "/proc", "--dev", "/dev",
             "--ro-bind", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
+            "--remount-ro", "/",
             "--chdir", WorkerImage.JobInside,
             "--",
         };

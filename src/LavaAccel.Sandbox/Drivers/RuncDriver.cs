@@ -44,6 +44,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         try
         {
             await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "oci").ConfigureAwait(false);
+            slot.TakeBaseline();
         }
         catch
         {
@@ -90,7 +91,23 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
             }
         }
 
-        public override CgroupUsage? CgroupUsage() => Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
+        private CgroupUsage? _baseline;
+
+        /// <summary>
+        /// The container's start (runc's init, the loader) is not the job's: the usage is counted
+        /// from the moment the worker is ready.
+        /// </summary>
+        public void TakeBaseline()
+        {
+            _baseline = Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
+            Cgroups.CgroupUsage.ResetPeak(CgroupLayout.Host, CgroupPath(Id));
+        }
+
+        public override CgroupUsage? CgroupUsage()
+        {
+            var now = Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
+            return now is not null && _baseline is not null ? now.Since(_baseline) : now;
+        }
 
         public override async ValueTask DisposeAsync()
         {

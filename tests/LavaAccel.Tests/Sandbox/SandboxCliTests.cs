@@ -1,0 +1,77 @@
+using System.Text.Json;
+using LavaAccel.Sandbox;
+
+namespace LavaAccel.Tests.Sandbox;
+
+/// <summary><c>lava run</c> isolates by default, reports the sandbox and usage, and enforces limits.</summary>
+[Collection("sandbox")]
+public sealed class SandboxCliTests : IDisposable
+{
+    private readonly TempLavaHome _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    private LavaCli.Result Saxpy(long n, params string[] extra) => LavaCli.Run(_home.Path,
+        [
+            "--json", "run", LavaCli.RepoFile("kernels/saxpy.cl"), "--kernel", "saxpy", "--global", $"{n}",
+            "--arg", "a=2", "--arg", $"x=ones:{n}", "--arg", $"y=ones:{n}", "--target", "cpu/x86_64/x86-64-v2", .. extra,
+        ]);
+
+    [Fact]
+    public void Default_run_is_isolated_and_reports_usage()
+    {
+        var result = Saxpy(4096);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(SandboxKinds.Default().Name(), root.GetProperty("sandbox").GetString());
+        Assert.NotEqual("none", root.GetProperty("sandbox").GetString());
+        Assert.True(root.GetProperty("sandbox_start_ms").GetDouble() > 0);
+        var usage = root.GetProperty("usage");
+        Assert.Equal("completed", usage.GetProperty("exit").GetString());
+        Assert.True(usage.GetProperty("peak_memory_bytes").GetInt64() > 2 * 4096 * 4);
+        Assert.True(usage.GetProperty("wall_ms").GetDouble() > 0);
+        // The same record is in the node's usage log.
+        var log = new UsageLog(UsageLog.PathIn(_home.Path)).Read().ToArray();
+        Assert.Equal(usage.GetProperty("job").GetString(), Assert.Single(log).GetProperty("job").GetString());
+        Assert.Equal("saxpy", log[0].GetProperty("kernel").GetString());
+    }
+
+    [Fact]
+    public void Sandbox_none_warns()
+    {
+        var result = Saxpy(64, "--sandbox", "none");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("warning: --sandbox none", result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("none", json.RootElement.GetProperty("sandbox").GetString());
+    }
+
+    [Fact]
+    public void Memory_limit_ends_a_job_that_needs_more_with_one_clear_line()
+    {
+        if (!HostileVariants.Available(SandboxKind.Oci))
+        {
+            return;
+        }
+        // 3 × 16 Mi floats: 192 MiB of buffers against a 64 MiB limit.
+        var result = Saxpy(16L << 20, "--sandbox", "oci", "--memory-limit", "64M");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("error: kernel 'saxpy' on cpu/x86_64/x86-64-v2 ran out of memory (limit 64 MiB)", line);
+        var log = new UsageLog(UsageLog.PathIn(_home.Path)).Read().ToArray();
+        Assert.Equal("out_of_memory", Assert.Single(log).GetProperty("exit").GetString());
+    }
+
+    [Theory]
+    [InlineData("--memory-limit", "lots", "not a size")]
+    [InlineData("--sandbox", "docker", "expected oci, bwrap, none or auto")]
+    [InlineData("--cpus", "0", "--cpus must be positive")]
+    public void Bad_limits_are_refused(string option, string value, string expected)
+    {
+        var result = Saxpy(64, option, value);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+    }
+}
