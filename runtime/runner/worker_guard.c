@@ -88,9 +88,21 @@ static const char *signal_name(int sig)
     }
 }
 
+/* The first thread to report wins; others (several threads fault at once when a kernel runs off
+ * a buffer) wait for the exit instead of interleaving a second report. */
+static volatile sig_atomic_t g_reporting;
+
+static void claim_report(void)
+{
+    if (__atomic_exchange_n(&g_reporting, 1, __ATOMIC_SEQ_CST))
+        for (;;)
+            pause();
+}
+
 static void on_fatal(int sig, siginfo_t *info, void *context)
 {
     (void)context;
+    claim_report();
     report r;
     if (sig == SIGSYS) {
         report_begin(&r, "forbidden");
@@ -112,6 +124,7 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
 static void on_alarm(int sig)
 {
     (void)sig;
+    claim_report();
     report r;
     report_begin(&r, "timeout");
     report_str(&r, "kernel", g_kernel);
@@ -131,7 +144,7 @@ void guard_install_reporters(const char *kernel, const char *buffers)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fatal;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESETHAND: a second faulting thread must wait, not die */
     sigemptyset(&sa.sa_mask);
     const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)

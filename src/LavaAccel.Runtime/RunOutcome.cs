@@ -11,6 +11,7 @@ namespace LavaAccel.Runtime;
 /// <param name="SandboxStartMs">Time to get a ready sandbox (a pooled one: close to 0).</param>
 /// <param name="DispatchMs">From "job ready" to "kernel entered".</param>
 /// <param name="Usage">The usage record (also in the node's usage log).</param>
+/// <param name="KernelEnteredAt">When the worker entered the kernel, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</param>
 public sealed record RunOutcome(
     IReadOnlyList<double> KernelMs,
     IReadOnlyDictionary<string, byte[]> Buffers,
@@ -19,7 +20,8 @@ public sealed record RunOutcome(
     SandboxKind Sandbox = SandboxKind.None,
     double SandboxStartMs = 0,
     double DispatchMs = 0,
-    UsageRecord? Usage = null)
+    UsageRecord? Usage = null,
+    long KernelEnteredAt = 0)
 {
     /// <summary>Median kernel time.</summary>
     public double MedianMs => KernelMs.Count == 0 ? 0 : KernelMs.Count % 2 == 1

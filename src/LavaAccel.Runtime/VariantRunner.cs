@@ -49,7 +49,7 @@ public static class VariantRunner
             }
             var times = run.Report!.KernelMs;
             Array.Sort(times);
-            return new RunOutcome(times, buffers, run.Usage.WallMs, run.KernelOutput, kind, slot.StartMs, run.DispatchMs ?? 0, run.Usage);
+            return new RunOutcome(times, buffers, run.Usage.WallMs, run.KernelOutput, kind, slot.StartMs, run.DispatchMs ?? 0, run.Usage, run.KernelEnteredAt);
         }
         finally
         {

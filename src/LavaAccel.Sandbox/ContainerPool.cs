@@ -7,7 +7,9 @@ namespace LavaAccel.Sandbox;
 /// Pre-created sandboxes, locked down ahead of time with their worker waiting for a job: taking
 /// one costs a queue operation instead of a container start. Each slot runs one job and is then
 /// destroyed; the pool refills in the background to <see cref="Size"/> ready slots for every
-/// (architecture, limits) it has been asked for. When none is ready, a caller gets a cold one.
+/// (architecture, limits) it has been asked for — after a taken slot's job is over, so that starting
+/// its successor does not compete with the job for the CPU. When none is ready, a caller gets a
+/// cold one.
 /// </summary>
 public sealed class ContainerPool : IAsyncDisposable
 {
@@ -81,7 +83,8 @@ public sealed class ContainerPool : IAsyncDisposable
             if (shelf.Ready.TryDequeue(out var slot))
             {
                 _warm++;
-                Refill(shelf, key);
+                shelf.Out++;
+                slot.OnReleased(() => Released(shelf, key));
                 slot.StartMs = clock.Elapsed.TotalMilliseconds;
                 return slot;
             }
@@ -131,7 +134,16 @@ public sealed class ContainerPool : IAsyncDisposable
         return shelf;
     }
 
-    // Called under the lock.
+    private void Released(Shelf shelf, (string Arch, SandboxLimits Limits) key)
+    {
+        lock (_lock)
+        {
+            shelf.Out--;
+            Refill(shelf, key);
+        }
+    }
+
+    // Called under the lock. Slots that are out (running a job) count: their successors start when they return.
     private void Refill(Shelf shelf, (string Arch, SandboxLimits Limits) key)
     {
         if (_closing.IsCancellationRequested)
@@ -139,7 +151,7 @@ public sealed class ContainerPool : IAsyncDisposable
             return;
         }
         _refills.RemoveAll(t => t.IsCompleted);
-        while (shelf.Ready.Count + shelf.Starting < Size)
+        while (shelf.Ready.Count + shelf.Starting + shelf.Out < Size)
         {
             shelf.Starting++;
             _refills.Add(Task.Run(async () =>
@@ -175,6 +187,8 @@ public sealed class ContainerPool : IAsyncDisposable
         public Queue<WorkerSlot> Ready { get; } = new();
 
         public int Starting { get; set; }
+
+        public int Out { get; set; }
 
         public string? LastError { get; set; }
     }

@@ -62,13 +62,18 @@ public static class JobDispatch
             await slot.Process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         var report = WorkerReport.Parse(output);
+        if (report is null && Environment.GetEnvironmentVariable("LAVA_DEBUG") == "1")
+        {
+            Console.Error.WriteLine($"[sandbox {slot.Id}] no report; stdout: {output}\nstderr: {kernelOutput}\nexit: {slot.ExitCode()}");
+        }
         var cgroup = slot.CgroupUsage();
         var (exit, message) = Classify(slot, report, cgroup, killedForTime, timeLimit);
         var usage = Usage(slot, report, cgroup, wallMs, exit);
         double? dispatch = report?.Number("entered_ns") is { } entered && entered > 0
             ? (entered - ready * (1e9 / Stopwatch.Frequency)) / 1e6
             : null;
-        return new SandboxRun(report, exit, message, StripRuncNoise(kernelOutput), usage, dispatch);
+        var enteredAt = report?.Number("entered_ns") is { } ns ? (long)(ns * (Stopwatch.Frequency / 1e9)) : 0;
+        return new SandboxRun(report, exit, message, StripRuncNoise(kernelOutput), usage, dispatch, enteredAt);
     }
 
     private static (ExitReason, string) Classify(WorkerSlot slot, WorkerReport? report, CgroupUsage? cgroup, bool killedForTime, TimeSpan? timeLimit)

@@ -7,4 +7,5 @@ namespace LavaAccel.Sandbox;
 /// <param name="KernelOutput">What the kernel printed (stderr of the worker).</param>
 /// <param name="Usage">The usage record.</param>
 /// <param name="DispatchMs">From "job ready" (request written) to "kernel entered", when the kernel was entered.</param>
-public sealed record SandboxRun(WorkerReport? Report, ExitReason Exit, string Message, string KernelOutput, UsageRecord Usage, double? DispatchMs);
+/// <param name="KernelEnteredAt">When the kernel was entered, as a Stopwatch timestamp (the worker's CLOCK_MONOTONIC), or 0.</param>
+public sealed record SandboxRun(WorkerReport? Report, ExitReason Exit, string Message, string KernelOutput, UsageRecord Usage, double? DispatchMs, long KernelEnteredAt);

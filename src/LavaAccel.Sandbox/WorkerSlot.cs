@@ -68,8 +68,21 @@ public abstract class WorkerSlot : IAsyncDisposable
     /// <summary>The exit status of the process lava waits on, where it is the worker's own (not oci).</summary>
     public virtual int? ExitCode() => null;
 
+    /// <summary>Removes the sandbox and its directories, then tells its pool (which refills behind it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await DestroyAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _released, null)?.Invoke();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>Removes the sandbox and its directories.</summary>
-    public abstract ValueTask DisposeAsync();
+    private protected abstract ValueTask DestroyAsync();
+
+    private Action? _released;
+
+    /// <summary>Called once when the slot is disposed.</summary>
+    internal void OnReleased(Action action) => _released = action;
 
     internal void MarkUsed()
     {

@@ -72,7 +72,7 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
 
         public override int? ExitCode() => Process.HasExited ? Process.ExitCode : null;
 
-        public override async ValueTask DisposeAsync()
+        private protected override async ValueTask DestroyAsync()
         {
             SandboxProcess.KillTree(Process);
             await Process.WaitForExitAsync().ConfigureAwait(false);

@@ -109,7 +109,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
             return now is not null && _baseline is not null ? now.Since(_baseline) : now;
         }
 
-        public override async ValueTask DisposeAsync()
+        private protected override async ValueTask DestroyAsync()
         {
             Kill();
             await SandboxProcess.RunAsync(HostTools.Runc!, "--root", state.RuncRoot, "delete", "--force", Id).ConfigureAwait(false);
