@@ -54,6 +54,10 @@ internal sealed class LaunchOptionSet
         {
             Console.Error.WriteLine("warning: --sandbox none runs the kernel as a plain child process: no container, no cgroup limits (the worker's own seccomp filter still applies)");
         }
+        if (memory is not null && sandbox != LavaAccel.Sandbox.SandboxKind.Oci)
+        {
+            Console.Error.WriteLine($"warning: {sandbox.Name()} has no cgroups: --memory-limit is a per-process data-size limit (allocations beyond it fail)");
+        }
         if (cpus is not null && sandbox != LavaAccel.Sandbox.SandboxKind.Oci)
         {
             Console.Error.WriteLine($"warning: --cpus is enforced only by the oci sandbox; under {sandbox.Name()} it sets the thread count");
