@@ -7,6 +7,7 @@ packages=(
   clang-15 clang-19 llvm-19 llvm-19-dev lld-19 libclc-19   # front ends, LLVM 19 (libLLVM), linker, NVPTX builtins
   qemu-user libc6-dev-arm64-cross                          # AArch64 variants under qemu-user
   pocl-opencl-icd ocl-icd-opencl-dev clinfo                # PoCL: the peer in benchmarks, OpenCL backend
+  llvm-spirv-15 spirv-tools                                # opencl/spirv: SPIR-V translator and validator
   runc bubblewrap                                          # sandbox drivers
   make python3
 )

@@ -5,6 +5,7 @@
 //   model [--quick]                             run-time model: predicted vs measured after five recorded runs
 //   compile                                     BenchmarkDotNet: in-worker compile time
 //   scheduler                                   placement decisions/s and p99 on a simulated 1,000 × 4 cluster; makespan vs baselines
+//   opencl [--quick] [--repeat R]               suite kernels: opencl/spir on PoCL vs lava's CPU backend
 //   dispatch [--samples N]                      job ready → kernel entered: in-process, plain process, bwrap, runc cold, warm pools
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
 using BenchmarkDotNet.Running;
@@ -39,6 +40,9 @@ switch (command)
     case "model":
         ModelBench.Run(target, cases);
         break;
+    case "opencl":
+        OpenClComparison.Run(target, repeat, cases);
+        break;
     case "dispatch":
         DispatchBench.Run(int.Parse(Option("--samples", "200"), System.Globalization.CultureInfo.InvariantCulture));
         break;
@@ -51,7 +55,7 @@ switch (command)
         Console.WriteLine("wrote bench-results.md");
         break;
     default:
-        Console.Error.WriteLine("usage: LavaAccel.Benchmarks pocl|c|cache|scheduler|model|compile|dispatch|all [--quick] [--repeat R] [--target T]");
+        Console.Error.WriteLine("usage: LavaAccel.Benchmarks pocl|c|cache|scheduler|model|compile|opencl|dispatch|all [--quick] [--repeat R] [--target T]");
         return 2;
 }
 return 0;

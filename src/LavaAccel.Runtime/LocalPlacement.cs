@@ -1,5 +1,6 @@
 using LavaAccel.Backends;
 using LavaAccel.Backends.Cpu;
+using LavaAccel.Backends.OpenCl;
 using LavaAccel.Cache;
 using LavaAccel.Devices;
 using LavaAccel.Devices.Discovery;
@@ -47,7 +48,9 @@ public static class LocalPlacement
         }
         if (allDevices)
         {
-            slots.AddRange(OpenClDiscovery.Discover().Concat(CudaDiscovery.Discover()).Select(d => new DeviceSlot(d, [])));
+            // An OpenCL device that ingests SPIR runs opencl/spir variants; CUDA devices get targets with the NVPTX backend.
+            slots.AddRange(OpenClDiscovery.Discover().Select(d => Slot(d, d.Ingests.Contains("spir") ? [OpenClSpirBackend.Spir] : [], 1, package, kernel, cache)));
+            slots.AddRange(CudaDiscovery.Discover().Select(d => new DeviceSlot(d, [])));
         }
         return [new ComputeNode("local", slots)];
     }

@@ -26,6 +26,12 @@ public static class VariantRunner
         {
             throw new LavaException($"cannot load variant: {request.VariantPath} does not exist");
         }
+        if (request.Target.Backend == "opencl")
+        {
+            var outcome = OpenClRunner.Run(request);
+            deployment.Usage.Append(outcome.Usage!, request.Kernel.Name, request.Target.ToString(), request.User);
+            return outcome;
+        }
         var kind = request.Sandbox ?? SandboxKinds.Default();
         var slot = await deployment.AcquireAsync(kind, request.Target.Arch, request.Limits, cancellation).ConfigureAwait(false);
         try

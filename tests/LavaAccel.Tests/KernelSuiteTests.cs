@@ -2,13 +2,13 @@ using LavaAccel.KernelSuite;
 
 namespace LavaAccel.Tests;
 
-/// <summary>Every suite kernel on every CPU target this machine can run, against its C# reference.</summary>
+/// <summary>Every suite kernel on every CPU target this machine can run, and on opencl/spir (PoCL), against its C# reference.</summary>
 public sealed class KernelSuiteTests(SuiteRunnerFixture fixture) : IClassFixture<SuiteRunnerFixture>
 {
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var target in RunnableTargets.Cpu)
+        foreach (var target in RunnableTargets.Cpu.Concat(RunnableTargets.OpenCl))
         {
             foreach (var suiteCase in KernelSuite.KernelSuite.All)
             {
@@ -37,5 +37,18 @@ public sealed class KernelSuiteTests(SuiteRunnerFixture fixture) : IClassFixture
         // silently test less, so say so.
         Assert.Contains(RunnableTargets.Cpu, t => t.Arch == "x86_64");
         Assert.Contains(RunnableTargets.Cpu, t => t.Arch == "aarch64");
+    }
+
+    [Fact]
+    public void OpenCl_spir_runs_on_a_spir_device_when_one_is_installed()
+    {
+        // CI installs PoCL (cl_khr_spir); elsewhere the target must say why it cannot run.
+        var backend = LavaAccel.Backends.BackendRegistry.For(LavaAccel.Backends.OpenCl.OpenClSpirBackend.Spir);
+        var why = backend.WhyNotRunnable(LavaAccel.Backends.OpenCl.OpenClSpirBackend.Spir);
+        Assert.True(why is null == (RunnableTargets.OpenCl.Count == 1), why);
+        if (File.Exists("/etc/OpenCL/vendors/pocl.icd"))
+        {
+            Assert.Null(why);
+        }
     }
 }

@@ -8,4 +8,8 @@ public static class RunnableTargets
     /// <summary>Every runnable CPU target; tests run the suite on each.</summary>
     public static IReadOnlyList<TargetId> Cpu { get; } =
         BackendRegistry.All.Single(b => b.Name == "cpu").Targets.Where(t => BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
+
+    /// <summary>OpenCL targets with a device here (opencl/spir on PoCL); empty without one.</summary>
+    public static IReadOnlyList<TargetId> OpenCl { get; } =
+        BackendRegistry.AllTargets.Where(t => t.Backend == "opencl" && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
 }

@@ -26,12 +26,6 @@ internal static class SharedObjectLinker
         var output = Path.Combine(workDirectory, "variant.so");
         File.WriteAllBytes(objectPath, kernelObject);
         var libDir = arch == "x86_64" ? "/lib/x86_64-linux-gnu" : "/usr/aarch64-linux-gnu/lib";
-        var start = new ProcessStartInfo(Linker)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
         string[] args =
         [
             "-shared", "--gc-sections", "-O2", "--hash-style=gnu", "--build-id=none", "-z", "noexecstack", "-z", "now",
@@ -40,29 +34,7 @@ internal static class SharedObjectLinker
             .. arch == "x86_64" ? [Path.Combine(libDir, "libmvec.so.1"), .. CompilerSupportLibrary()] : Array.Empty<string>(),
             "--no-as-needed", Path.Combine(libDir, "libc.so.6"),
         ];
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new LavaException($"cannot start {Linker}");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new LavaException($"{Linker} is not installed (run tools/bootstrap.sh)");
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new LavaException($"linking the {arch} variant failed: {stderr.Result.Trim()}");
-            }
-        }
+        ToolProcess.Run(Linker, args, $"linking the {arch} variant");
         return File.ReadAllBytes(output);
     }
 }

@@ -23,9 +23,10 @@ public sealed class DifferentialTests : IDisposable
         var data = new TheoryData<string, string>();
         foreach (var c in DifferentialKernels.All)
         {
-            foreach (var target in new[] { "cpu/x86_64/x86-64-v2", "cpu/x86_64/x86-64-v4", "cpu/aarch64/neoverse-v2" })
+            // opencl/spir: the package's SPIR bitcode on PoCL, against PoCL building the source itself.
+            foreach (var target in new[] { "cpu/x86_64/x86-64-v2", "cpu/x86_64/x86-64-v4", "cpu/aarch64/neoverse-v2", "opencl/spir" })
             {
-                if (RunnableTargets.Cpu.Contains(TargetId.Parse(target)))
+                if (RunnableTargets.Cpu.Concat(RunnableTargets.OpenCl).Contains(TargetId.Parse(target)))
                 {
                     data.Add(c.Name, target);
                 }

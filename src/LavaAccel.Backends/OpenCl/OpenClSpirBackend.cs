@@ -1,0 +1,72 @@
+using LavaAccel.Llvm;
+using LavaAccel.OpenCl;
+
+namespace LavaAccel.Backends.OpenCl;
+
+/// <summary>
+/// <c>opencl/spir</c>: the package's SPIR bitcode (spir64, LLVM 15 format) handed to an OpenCL
+/// device that ingests SPIR 1.2 (<c>cl_khr_spir</c>, PoCL here), which finishes the compile for
+/// itself when the program is built. The artifact is the IR unchanged — re-encoding it with LLVM 19
+/// would produce bitcode that an LLVM 15 runtime cannot read; the compile checks that it parses,
+/// targets spir64 and defines the kernels.
+/// </summary>
+public sealed class OpenClSpirBackend : IBackend
+{
+    private const uint SpirKernel = 76;
+
+    /// <summary>The target.</summary>
+    public static readonly TargetId Spir = new("opencl", "spir", "");
+
+    /// <summary>Bumped whenever the artifact changes.</summary>
+    public const string Version = "lava-opencl-spir/1";
+
+    private static readonly Lazy<string?> WhyNot = new(() =>
+    {
+        using var device = OpenClDevice.Find(Silk.NET.OpenCL.DeviceType.All, d => d.IngestsSpir, out var why);
+        return device is null ? $"opencl/spir needs an OpenCL device with cl_khr_spir: {why}" : null;
+    });
+
+    /// <inheritdoc />
+    public string Name => "opencl";
+
+    /// <inheritdoc />
+    public IReadOnlyList<TargetId> Targets { get; } = [Spir];
+
+    /// <inheritdoc />
+    public string? WhyNotRunnable(TargetId target) => WhyNot.Value;
+
+    /// <inheritdoc />
+    public string Fingerprint(TargetId target) => string.Join('|', Version, "artifact:package-ir");
+
+    /// <inheritdoc />
+    public CompiledArtifact Compile(Package package, TargetId target)
+    {
+        var origin = $"package '{package.Manifest.Name}'";
+        using var context = new LlvmContext();
+        LlvmModule module;
+        try
+        {
+            module = context.ParseBitcode(package.Ir, $"{origin} IR");
+        }
+        catch (LlvmException e)
+        {
+            throw new LavaException(e.Message, e);
+        }
+        using (module)
+        {
+            if (!module.Triple.StartsWith("spir", StringComparison.Ordinal))
+            {
+                throw new LavaException($"{origin} IR targets '{module.Triple}', not SPIR: it cannot go to opencl/spir");
+            }
+            var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var kernel in package.Manifest.Kernels)
+            {
+                if (!kernels.Contains(kernel.Name))
+                {
+                    throw new LavaException($"{origin} IR does not define kernel '{kernel.Name}'");
+                }
+            }
+            return new CompiledArtifact(target, package.Ir, ".bc", package.Manifest.Kernels.ToDictionary(k => k.Name, _ => "device"));
+        }
+    }
+}
