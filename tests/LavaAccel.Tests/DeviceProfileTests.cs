@@ -15,7 +15,7 @@ public sealed partial class DeviceProfileTests
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(ProfilesDir.Value, "schema", "device-profile.schema.json"))));
 
-    [GeneratedRegex("^[a-z0-9]+/[a-z0-9_]+/[A-Za-z0-9._-]+$")]
+    [GeneratedRegex("^[a-z0-9]+/[a-z0-9_]+(/[A-Za-z0-9._-]+)?$")]
     private static partial Regex TargetPattern();
 
     public static TheoryData<string> ProfileFiles()
@@ -69,9 +69,9 @@ public sealed partial class DeviceProfileTests
             {
                 if (!TargetPattern().IsMatch(target))
                 {
-                    problems.Add($"{file}: '{target}' is not backend/arch/model");
+                    problems.Add($"{file}: '{target}' is not backend/arch/model or backend/form");
                 }
-                else if (target.StartsWith("cpu/", StringComparison.Ordinal) && !known.Contains(target))
+                else if ((target.StartsWith("cpu/", StringComparison.Ordinal) || target.StartsWith("opencl/", StringComparison.Ordinal)) && !known.Contains(target))
                 {
                     problems.Add($"{file}: '{target}' is not a target BackendRegistry.AllTargets lists ({string.Join(", ", known)})");
                 }

@@ -10,7 +10,7 @@ public sealed class SchedulerTests
         new() { Id = id, Kind = kind, Vendor = "test", Model = id, PeakGflops = new DevicePeaks { Fp32 = fp32, Fp64 = fp64 }, Memory = new DeviceMemory { SizeGib = memGib, BandwidthGbs = bandwidth }, Targets = targets };
 
     private static readonly DeviceProfile Cpu = Profile("cpu-a", "cpu", 2000, 1000, 256, 200, "cpu/x86_64/x86-64-v3");
-    private static readonly DeviceProfile Gpu = Profile("gpu-a", "gpu", 20000, 10000, 16, 1000, "nvptx/nvptx64/sm_80");
+    private static readonly DeviceProfile Gpu = Profile("gpu-a", "gpu", 20000, 10000, 16, 1000, "nvptx/sm_80");
     private static readonly DeviceProfile Fpga = Profile("fpga-a", "fpga", 1000, 0, 8, 400, "fpga/vitis/x");
 
     private static KernelWork Work(string key = "k", long bytes = 1 << 20, bool fp64 = false) =>
@@ -142,7 +142,7 @@ public sealed class SchedulerTests
         {
             Cpu, Gpu, Fpga,
             Profile("cpu-b", "cpu", 3000, 1500, 64, 300, "cpu/x86_64/x86-64-v4", "cpu/x86_64/x86-64-v3"),
-            Profile("gpu-b", "gpu", 40000, 0, 80, 2000, "nvptx/nvptx64/sm_90", "nvptx/nvptx64/sm_80"),
+            Profile("gpu-b", "gpu", 40000, 0, 80, 2000, "nvptx/sm_90", "nvptx/sm_80"),
             Profile("odd", "cpu", 100, 50, 0, 0),
         };
         string[] keys = ["a", "b", "c"];
