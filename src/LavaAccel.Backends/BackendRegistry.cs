@@ -1,4 +1,5 @@
 using LavaAccel.Backends.Cpu;
+using LavaAccel.Backends.Nvptx;
 using LavaAccel.Backends.OpenCl;
 
 namespace LavaAccel.Backends;
@@ -7,7 +8,7 @@ namespace LavaAccel.Backends;
 public static class BackendRegistry
 {
     /// <summary>The backends, in the order <c>lava targets</c> lists them.</summary>
-    public static IReadOnlyList<IBackend> All { get; } = [new CpuBackend(), new OpenClSpirBackend(), new OpenClSpirvBackend()];
+    public static IReadOnlyList<IBackend> All { get; } = [new CpuBackend(), new NvptxBackend(), new OpenClSpirBackend(), new OpenClSpirvBackend()];
 
     /// <summary>Every target of every backend.</summary>
     public static IEnumerable<TargetId> AllTargets => All.SelectMany(b => b.Targets);

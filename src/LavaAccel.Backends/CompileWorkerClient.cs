@@ -36,7 +36,8 @@ public static class CompileWorkerClient
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         var modes = root.GetProperty("kernels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-        return new CompileResult(target, outputPath, root.GetProperty("compile_ms").GetDouble(), wall, root.GetProperty("size").GetInt64(), modes);
+        var extension = root.TryGetProperty("extension", out var e) ? e.GetString() ?? ".so" : ".so";
+        return new CompileResult(target, outputPath, root.GetProperty("compile_ms").GetDouble(), wall, root.GetProperty("size").GetInt64(), modes, extension);
     }
 
     private static string LastLine(string text) =>

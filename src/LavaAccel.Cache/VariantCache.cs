@@ -99,7 +99,7 @@ public sealed class VariantCache
                     Size = bytes.Length,
                     CompileMs = compiled.CompileMs,
                     KernelModes = compiled.KernelModes,
-                    Extension = Path.GetExtension(output),
+                    Extension = compiled.Extension,
                 };
                 Actions.Put(entry);
                 EnforceBound(key);

@@ -19,7 +19,10 @@ try
     var package = Package.Load(args[0]);
     var target = TargetId.Parse(args[1]);
     var backend = BackendRegistry.For(target);
-    CpuBackend.ConfigureProcess(target);
+    if (target.Backend == "cpu")
+    {
+        CpuBackend.ConfigureProcess(target);
+    }
     var clock = Stopwatch.StartNew();
     var artifact = backend.Compile(package, target);
     var elapsed = clock.Elapsed.TotalMilliseconds;
@@ -31,6 +34,7 @@ try
     json.WriteStartObject();
     json.WriteNumber("compile_ms", Math.Round(elapsed, 3));
     json.WriteNumber("size", artifact.Bytes.Length);
+    json.WriteString("extension", artifact.Extension);
     json.WriteStartObject("kernels");
     foreach (var (kernel, mode) in artifact.KernelModes)
     {

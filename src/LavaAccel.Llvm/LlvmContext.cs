@@ -37,6 +37,19 @@ public sealed class LlvmContext : IDisposable
         }
     }
 
+    /// <summary>Parses LLVM assembly text; <paramref name="name"/> names it in errors.</summary>
+    public LlvmModule ParseIr(string text, string name)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text + "\0");
+        // LLVMParseIRInContext takes ownership of the buffer.
+        var buffer = Native.LLVMCreateMemoryBufferWithMemoryRangeCopy(ref bytes[0], (nuint)(bytes.Length - 1), name);
+        if (Native.LLVMParseIRInContext(Handle, buffer, out var module, out var message) != 0 || module == 0)
+        {
+            throw new LlvmException($"{name} does not parse: {NativeString.TakeMessage(message)}");
+        }
+        return new LlvmModule(this, new ModuleHandle(module));
+    }
+
     /// <summary>
     /// Opens bitcode lazily: function bodies are read only when something needs them (e.g. when
     /// linking pulls them in). For large libraries of which a kernel uses a few functions.

@@ -6,7 +6,7 @@ namespace LavaAccel.Llvm;
 public sealed class LlvmTargetMachine : IDisposable
 {
     private static readonly Lock InitLock = new();
-    private static bool _x86, _aarch64;
+    private static bool _x86, _aarch64, _nvptx;
     private readonly TargetMachineHandle _handle;
 
     /// <summary>Creates a target machine (PIC, optimisation level aggressive).</summary>
@@ -66,6 +66,23 @@ public sealed class LlvmTargetMachine : IDisposable
         }
     }
 
+    /// <summary>Generates assembly text for the module (PTX for NVPTX).</summary>
+    public string EmitAssembly(LlvmModule module)
+    {
+        if (Native.LLVMTargetMachineEmitToMemoryBuffer(Handle, module.Handle, 0 /* LLVMAssemblyFile */, out var error, out var buffer) != 0)
+        {
+            throw new LlvmException("code generation failed: " + NativeString.TakeMessage(error));
+        }
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(CopyBuffer(buffer));
+        }
+        finally
+        {
+            Native.LLVMDisposeMemoryBuffer(buffer);
+        }
+    }
+
     /// <summary>The host CPU name as LLVM sees it (e.g. <c>znver4</c>).</summary>
     public static string HostCpuName()
     {
@@ -106,6 +123,14 @@ public sealed class LlvmTargetMachine : IDisposable
                 Native.LLVMInitializeX86TargetMC();
                 Native.LLVMInitializeX86AsmPrinter();
                 _x86 = true;
+            }
+            else if (triple.StartsWith("nvptx", StringComparison.Ordinal) && !_nvptx)
+            {
+                Native.LLVMInitializeNVPTXTargetInfo();
+                Native.LLVMInitializeNVPTXTarget();
+                Native.LLVMInitializeNVPTXTargetMC();
+                Native.LLVMInitializeNVPTXAsmPrinter();
+                _nvptx = true;
             }
             else if (triple.StartsWith("aarch64", StringComparison.Ordinal) && !_aarch64)
             {

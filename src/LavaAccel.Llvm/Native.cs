@@ -193,6 +193,11 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial nint LLVMBuildRetVoid(nint builder);
 
     // --- Targets and code generation ---
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeNVPTXTargetInfo();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeNVPTXTarget();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeNVPTXTargetMC();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeNVPTXAsmPrinter();
+    [LibraryImport(Lib)] internal static partial int LLVMParseIRInContext(nint context, nint buffer, out nint module, out nint message);
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetInfo();
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86Target();
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetMC();

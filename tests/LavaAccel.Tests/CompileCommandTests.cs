@@ -66,7 +66,14 @@ public sealed class CompileCommandTests : IDisposable
         foreach (var outcome in compiled)
         {
             var target = outcome.GetProperty("target").GetString()!;
-            var file = Path.Combine(emit, $"saxpy-{target.Replace('/', '_')}.so");
+            var extension = target switch
+            {
+                _ when target.StartsWith("cpu/", StringComparison.Ordinal) => ".so",
+                _ when target.StartsWith("nvptx/", StringComparison.Ordinal) => ".ptx",
+                "opencl/spir" => ".bc",
+                _ => ".spv",
+            };
+            var file = Path.Combine(emit, $"saxpy-{target.Replace('/', '_')}{extension}");
             Assert.True(File.Exists(file), $"--emit wrote no {file}; it wrote {string.Join(", ", files.Select(Path.GetFileName))}");
             Assert.Equal(outcome.GetProperty("digest").GetString(), LavaCli.Sha256Of(file));
             Assert.Equal(outcome.GetProperty("size").GetInt64(), new FileInfo(file).Length);
