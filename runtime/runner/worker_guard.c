@@ -99,25 +99,29 @@ static void claim_report(void)
             pause();
 }
 
+/* Static, not on the stack: the handler may run on a pool thread's stack or the small alternate
+ * stack, and only the thread that claims the report uses it. */
+static report g_report;
+
 static void on_fatal(int sig, siginfo_t *info, void *context)
 {
     (void)context;
     claim_report();
-    report r;
+    report *r = &g_report;
     if (sig == SIGSYS) {
-        report_begin(&r, "forbidden");
-        report_str(&r, "kernel", g_kernel);
-        report_str(&r, "syscall", denied_name(info->si_syscall));
-        report_u64(&r, "nr", (uint64_t)(unsigned)info->si_syscall);
+        report_begin(r, "forbidden");
+        report_str(r, "kernel", g_kernel);
+        report_str(r, "syscall", denied_name(info->si_syscall));
+        report_u64(r, "nr", (uint64_t)(unsigned)info->si_syscall);
     } else {
-        report_begin(&r, "signal");
-        report_str(&r, "kernel", g_kernel);
-        report_u64(&r, "signal", (uint64_t)sig);
-        report_str(&r, "name", signal_name(sig));
-        report_u64(&r, "address", (uint64_t)(uintptr_t)info->si_addr);
-        report_str(&r, "buffers", g_buffers);
+        report_begin(r, "signal");
+        report_str(r, "kernel", g_kernel);
+        report_u64(r, "signal", (uint64_t)sig);
+        report_str(r, "name", signal_name(sig));
+        report_u64(r, "address", (uint64_t)(uintptr_t)info->si_addr);
+        report_str(r, "buffers", g_buffers);
     }
-    report_finish(&r);
+    report_finish(r);
     _exit(128 + sig);
 }
 
@@ -125,11 +129,10 @@ static void on_alarm(int sig)
 {
     (void)sig;
     claim_report();
-    report r;
-    report_begin(&r, "timeout");
-    report_str(&r, "kernel", g_kernel);
-    report_u64(&r, "limit_ms", g_limit_ms);
-    report_finish(&r);
+    report_begin(&g_report, "timeout");
+    report_str(&g_report, "kernel", g_kernel);
+    report_u64(&g_report, "limit_ms", g_limit_ms);
+    report_finish(&g_report);
     _exit(124);
 }
 
@@ -138,14 +141,16 @@ void guard_install_reporters(const char *kernel, const char *buffers)
     g_kernel = kernel;
     g_buffers = buffers;
     /* An alternate stack, so that a stack overflow on this thread is still reported. */
-    static char alt[64 * 1024];
+    static char alt[256 * 1024];
     stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
     sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fatal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESETHAND: a second faulting thread must wait, not die */
-    sigemptyset(&sa.sa_mask);
+    /* Nothing else is delivered while a report is written: a nested signal frame on the small
+     * alternate stack could fail, and the kernel then kills the worker before it reports. */
+    sigfillset(&sa.sa_mask);
     const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         sigaction(fatal[i], &sa, NULL);
@@ -156,7 +161,11 @@ void guard_time_limit(uint64_t ms)
     if (!ms)
         return;
     g_limit_ms = ms;
-    signal(SIGALRM, on_alarm);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
     struct itimerval t;
     memset(&t, 0, sizeof t);
     t.it_value.tv_sec = (time_t)(ms / 1000);

@@ -62,6 +62,10 @@ public static class JobDispatch
             await slot.Process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         var report = WorkerReport.Parse(output);
+        if (report is null && slot.Kind == SandboxKind.Oci)
+        {
+            slot.ExitCode(); // the worker's status, where lava could wait for it
+        }
         if (report is null && Environment.GetEnvironmentVariable("LAVA_DEBUG") == "1")
         {
             Console.Error.WriteLine($"[sandbox {slot.Id}] no report; stdout: {output}\nstderr: {kernelOutput}\nexit: {slot.ExitCode()}");

@@ -22,6 +22,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         {
             throw new LavaException("--sandbox oci needs root (runc); without root use --sandbox bwrap");
         }
+        UnixProcesses.BecomeSubreaper();
         var clock = Stopwatch.StartNew();
         var id = SandboxState.NewId();
         var job = Directory.CreateDirectory(Path.Combine(state.Jobs, id)).FullName;
@@ -103,6 +104,18 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
             Cgroups.CgroupUsage.ResetPeak(CgroupLayout.Host, CgroupPath(Id));
         }
 
+        private int? _exit;
+
+        /// <summary>The worker's status: lava inherits it from runc as a subreaper and waits for it.</summary>
+        public override int? ExitCode()
+        {
+            if (_exit is null && int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+            {
+                _exit = UnixProcesses.Reap(pid, TimeSpan.FromSeconds(2));
+            }
+            return _exit;
+        }
+
         public override CgroupUsage? CgroupUsage()
         {
             var now = Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
@@ -112,6 +125,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         private protected override async ValueTask DestroyAsync()
         {
             Kill();
+            ExitCode(); // reaps the worker, so that no zombie is left behind
             await SandboxProcess.RunAsync(HostTools.Runc!, "--root", state.RuncRoot, "delete", "--force", Id).ConfigureAwait(false);
             await Process.WaitForExitAsync().ConfigureAwait(false);
             Process.Dispose();
