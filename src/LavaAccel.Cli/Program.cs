@@ -15,6 +15,7 @@ root.Subcommands.Add(CompileCommand.Create());
 root.Subcommands.Add(CacheCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(PlaceCommand.Create());
+root.Subcommands.Add(UsageCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -35,6 +35,16 @@ public sealed class SandboxCliTests : IDisposable
         var log = new UsageLog(UsageLog.PathIn(_home.Path)).Read().ToArray();
         Assert.Equal(usage.GetProperty("job").GetString(), Assert.Single(log).GetProperty("job").GetString());
         Assert.Equal("saxpy", log[0].GetProperty("kernel").GetString());
+
+        // lava usage sums the log.
+        var summary = LavaCli.Run(_home.Path, "--json", "usage");
+        Assert.True(summary.ExitCode == 0, summary.ToString());
+        using var totals = JsonDocument.Parse(summary.Stdout);
+        Assert.Equal(1, totals.RootElement.GetProperty("jobs").GetInt32());
+        var row = Assert.Single(totals.RootElement.GetProperty("totals").EnumerateArray());
+        Assert.Equal("local", row.GetProperty("user").GetString());
+        Assert.Equal("completed", row.GetProperty("exit").GetString());
+        Assert.Equal(usage.GetProperty("peak_memory_bytes").GetInt64(), row.GetProperty("peak_memory_bytes").GetInt64());
     }
 
     [Fact]
