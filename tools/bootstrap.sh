@@ -8,7 +8,7 @@ packages=(
   qemu-user libc6-dev-arm64-cross                          # AArch64 variants under qemu-user
   pocl-opencl-icd ocl-icd-opencl-dev clinfo                # PoCL: the peer in benchmarks, OpenCL backend
   llvm-spirv-15 spirv-tools                                # opencl/spirv: SPIR-V translator and validator
-  runc bubblewrap                                          # sandbox drivers
+  runc bubblewrap iproute2                                 # sandbox drivers (ip: the container's loopback down)
   make python3
 )
 quiet=${1:-}

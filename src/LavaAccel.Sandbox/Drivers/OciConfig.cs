@@ -12,7 +12,7 @@ public sealed record OciMount(string Source, string Destination, bool ReadOnly);
 
 /// <summary>
 /// An OCI runtime-spec 1.0 <c>config.json</c> for one worker: fresh PID, mount, IPC, UTS, network
-/// and cgroup namespaces; a read-only root holding only <c>/usr</c> and the given mounts; uid
+/// and cgroup namespaces (the loopback taken down); a read-only root holding only <c>/usr</c> and the given mounts; uid
 /// 65534; no capabilities; <c>noNewPrivileges</c>; the seccomp allowlist; memory, swap, pids and
 /// CPU limits; no devices but the defaults.
 /// </summary>
@@ -62,6 +62,7 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
                 ["noNewPrivileges"] = true,
             },
             ["root"] = new JsonObject { ["path"] = rootFs, ["readonly"] = true },
+            ["hooks"] = Hooks(),
             ["hostname"] = "lava",
             ["mounts"] = mounts,
             ["linux"] = new JsonObject
@@ -76,6 +77,18 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
         };
         return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    /// <summary>The ip tool the loopback hook runs (inside the container: /usr is mounted).</summary>
+    public const string IpTool = "/usr/sbin/ip";
+
+    // runc brings the new network namespace's loopback up; a hook, run as root in the container's
+    // namespaces before the worker starts, takes it down again: no interface is up.
+    private static JsonObject Hooks() => File.Exists(IpTool)
+        ? new JsonObject
+        {
+            ["createContainer"] = new JsonArray { new JsonObject { ["path"] = IpTool, ["args"] = Strings(["ip", "link", "set", "lo", "down"]) } },
+        }
+        : [];
 
     private JsonObject Resources()
     {

@@ -79,6 +79,19 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task Oci_container_has_no_interface_up()
+    {
+        if (!HostileVariants.Available(SandboxKind.Oci) || !File.Exists(LavaAccel.Sandbox.Drivers.OciConfig.IpTool))
+        {
+            return;
+        }
+        var outcome = await variants.RunAsync(SandboxKind.Oci, "loopback_flags", workerSeccomp: false);
+        Assert.Equal(ExitReason.Completed, outcome.Run.Exit);
+        Assert.True(outcome.Result >= 0, $"cannot read the loopback's flags (errno {outcome.Errno})");
+        Assert.Equal(0, outcome.Result & 1); // IFF_UP
+    }
+
     [Theory]
     [MemberData(nameof(Containers))]
     public async Task Container_alone_keeps_writes_inside_the_job_directory(SandboxKind kind)

@@ -176,6 +176,16 @@ KERNEL(burn)
     OUT[0] = (int64_t)x;
 }
 
+/* out[0]: the loopback interface's flags (IFF_UP is 1), or -1 when they cannot be read. */
+KERNEL(loopback_flags)
+{
+    (void)wg;
+    char text[32] = {0};
+    int fd = open("/sys/class/net/lo/flags", O_RDONLY);
+    OUT[1] = errno;
+    OUT[0] = fd >= 0 && read(fd, text, sizeof text - 1) > 0 ? strtol(text, NULL, 16) : -1;
+}
+
 KERNEL(good)
 {
     (void)wg;
