@@ -11,7 +11,7 @@ dotnet build "$root/LavaAccel.sln" -nologo -v q -clp:ErrorsOnly
 bash "$root/runtime/tests-builtins/check.sh" >/dev/null
 log=$(mktemp)
 set +e
-dotnet test "$root/LavaAccel.sln" --no-build -nologo -v q 2>&1 | tee "$log"
+dotnet test "$root/LavaAccel.sln" --no-build -nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One plain summary line for whoever reads the end of the log.

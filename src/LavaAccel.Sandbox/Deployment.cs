@@ -12,6 +12,10 @@ public sealed class Deployment : IAsyncDisposable
     private readonly Dictionary<SandboxKind, ContainerPool> _pools = [];
     private readonly Lock _lock = new();
     private readonly int _poolSize;
+    private readonly Task<int> _sweep;
+
+    /// <summary>Sandboxes of dead lava processes that this deployment removed when it started.</summary>
+    public Task<int> Swept => _sweep;
 
     /// <summary>Keeps state under <paramref name="lavaHome"/>/sandbox; <paramref name="poolSize"/> ready sandboxes per kind of job (0: start each one for its job).</summary>
     public Deployment(string lavaHome, int poolSize = 0)
@@ -19,6 +23,8 @@ public sealed class Deployment : IAsyncDisposable
         State = new SandboxState(Path.Combine(lavaHome, "sandbox"));
         Usage = new UsageLog(UsageLog.PathIn(lavaHome));
         _poolSize = poolSize;
+        // What killed lava processes left behind goes first; in the background, off every job's path.
+        _sweep = Task.Run(() => SandboxJanitor.SweepAsync(State));
     }
 
     /// <summary>Where the sandboxes' files live.</summary>

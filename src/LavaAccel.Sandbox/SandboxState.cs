@@ -60,6 +60,13 @@ public sealed class SandboxState
         }
     }
 
-    /// <summary>A fresh id: <c>lava-</c> and 12 hex digits.</summary>
-    public static string NewId() => "lava-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+    /// <summary>A fresh id: <c>lava-PID-</c> and 12 hex digits (the pid of the lava process that owns it).</summary>
+    public static string NewId() => $"lava-{Environment.ProcessId}-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>The owning process of a sandbox id, or null for ids of another form.</summary>
+    public static int? OwnerOf(string id)
+    {
+        var parts = id.Split('-');
+        return parts.Length == 3 && parts[0] == "lava" && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
 }

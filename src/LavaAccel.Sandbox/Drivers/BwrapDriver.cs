@@ -35,7 +35,10 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
             "-c", "bpf=$1; shift; exec \"$@\" 3<\"$bpf\"", "sh", _program.Value,
             bwrap, "--seccomp", "3",
             "--unshare-all", "--unshare-user", "--uid", $"{UnixFiles.Nobody}", "--gid", $"{UnixFiles.Nobody}",
-            "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "lava",
+            // No --die-with-parent: its PR_SET_PDEATHSIG fires when the *thread* that started bwrap
+            // exits, and .NET starts processes from pool threads that come and go. If lava dies,
+            // a waiting worker sees its stdin close and exits; the janitor removes the rest.
+            "--new-session", "--cap-drop", "ALL", "--hostname", "lava",
             "--ro-bind", "/usr", "/usr",
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
             "--ro-bind", WorkerImage.HostRuntime, WorkerImage.RuntimeInside,
