@@ -56,13 +56,13 @@ public sealed unsafe class OpenClProgram : IDisposable
     /// writable buffers before each run. Returns the sorted times (enqueue → finish, ms) and the
     /// writable buffers after the last run.
     /// </summary>
-    public (double[] TimesMs, Dictionary<string, byte[]> Outputs) Run(string kernelName, IReadOnlyList<OpenClArgument> arguments, long[] global, long[] local, int repeat, bool warmUp)
+    public (double[] TimesMs, Dictionary<string, byte[]> Outputs) Run(string kernelName, IReadOnlyList<DeviceArgument> arguments, long[] global, long[] local, int repeat, bool warmUp)
     {
         var cl = _device.Api;
         int error;
         var kernel = cl.CreateKernel(_program, kernelName, &error);
         OpenClErrors.Check(error, $"clCreateKernel({kernelName})");
-        var buffers = new List<(OpenClArgument Argument, nint Memory)>();
+        var buffers = new List<(DeviceArgument Argument, nint Memory)>();
         try
         {
             for (var i = 0; i < arguments.Count; i++)
@@ -70,13 +70,13 @@ public sealed unsafe class OpenClProgram : IDisposable
                 var argument = arguments[i];
                 switch (argument.Kind)
                 {
-                    case OpenClArgumentKind.Scalar:
+                    case DeviceArgumentKind.Scalar:
                         fixed (byte* bytes = argument.Bytes)
                         {
                             OpenClErrors.Check(cl.SetKernelArg(kernel, (uint)i, (nuint)argument.Bytes.Length, bytes), $"clSetKernelArg({argument.Name})");
                         }
                         break;
-                    case OpenClArgumentKind.Local:
+                    case DeviceArgumentKind.Local:
                         OpenClErrors.Check(cl.SetKernelArg(kernel, (uint)i, (nuint)Math.Max(1, argument.LocalBytes), null), $"clSetKernelArg({argument.Name})");
                         break;
                     default:
@@ -135,7 +135,7 @@ public sealed unsafe class OpenClProgram : IDisposable
         }
     }
 
-    private void Restore(List<(OpenClArgument Argument, nint Memory)> buffers)
+    private void Restore(List<(DeviceArgument Argument, nint Memory)> buffers)
     {
         foreach (var (argument, memory) in buffers.Where(b => b.Argument.Writable && b.Argument.Bytes.Length > 0))
         {

@@ -36,7 +36,7 @@ public static class OpenClRunner
                 throw new LavaException($"kernel '{request.Kernel.Name}' needs {feature}, which {device.Name} lacks");
             }
             using var program = OpenClProgram.FromSpir(device, bitcode);
-            var arguments = request.Arguments.Select(OpenClArguments.From).ToArray();
+            var arguments = request.Arguments.Select(DeviceArguments.From).ToArray();
             var (times, outputs) = program.Run(request.Kernel.Name, arguments, request.Range.Global, request.Range.Local!, Math.Max(1, request.Repeat), warmUp: true);
             var wall = clock.Elapsed.TotalMilliseconds;
             // The device runtime's threads are lava's: the process's CPU time over the run, and its peak.

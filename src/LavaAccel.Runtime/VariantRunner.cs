@@ -26,9 +26,9 @@ public static class VariantRunner
         {
             throw new LavaException($"cannot load variant: {request.VariantPath} does not exist");
         }
-        if (request.Target.Backend == "opencl")
+        if (request.Target.Backend is "opencl" or "nvptx")
         {
-            var outcome = OpenClRunner.Run(request);
+            var outcome = request.Target.Backend == "opencl" ? OpenClRunner.Run(request) : CudaRunner.Run(request);
             deployment.Usage.Append(outcome.Usage!, request.Kernel.Name, request.Target.ToString(), request.User);
             return outcome;
         }

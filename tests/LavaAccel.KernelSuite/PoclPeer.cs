@@ -50,7 +50,7 @@ public sealed class PoclPeer : IDisposable
     public IReadOnlyList<double> Run(string source, string kernelName, IReadOnlyList<BoundArgument> arguments, NdRange range, int repeat, out IReadOnlyDictionary<string, byte[]> outputs)
     {
         using var program = OpenClProgram.FromSource(_device, source);
-        var (times, written) = program.Run(kernelName, [.. arguments.Select(OpenClArguments.From)], range.Global, range.Local!, repeat, warmUp: true);
+        var (times, written) = program.Run(kernelName, [.. arguments.Select(DeviceArguments.From)], range.Global, range.Local!, repeat, warmUp: true);
         outputs = written;
         return times;
     }

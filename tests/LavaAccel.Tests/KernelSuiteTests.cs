@@ -2,13 +2,13 @@ using LavaAccel.KernelSuite;
 
 namespace LavaAccel.Tests;
 
-/// <summary>Every suite kernel on every CPU target this machine can run, and on opencl/spir (PoCL), against its C# reference.</summary>
+/// <summary>Every suite kernel on every CPU target this machine can run, on opencl/spir (PoCL), and on nvptx where a GPU is present, against its C# reference.</summary>
 public sealed class KernelSuiteTests(SuiteRunnerFixture fixture) : IClassFixture<SuiteRunnerFixture>
 {
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var target in RunnableTargets.Cpu.Concat(RunnableTargets.OpenCl))
+        foreach (var target in RunnableTargets.Cpu.Concat(RunnableTargets.OpenCl).Concat(RunnableTargets.Gpu))
         {
             foreach (var suiteCase in KernelSuite.KernelSuite.All)
             {

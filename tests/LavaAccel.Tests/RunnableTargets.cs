@@ -12,4 +12,8 @@ public static class RunnableTargets
     /// <summary>OpenCL targets with a device here (opencl/spir on PoCL); empty without one.</summary>
     public static IReadOnlyList<TargetId> OpenCl { get; } =
         BackendRegistry.AllTargets.Where(t => t.Backend == "opencl" && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
+
+    /// <summary>NVPTX targets the GPU here runs (none without a GPU: those suite cases are then absent).</summary>
+    public static IReadOnlyList<TargetId> Gpu { get; } =
+        BackendRegistry.AllTargets.Where(t => t.Backend == "nvptx" && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
 }

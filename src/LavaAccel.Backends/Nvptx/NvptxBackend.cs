@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using LavaAccel.Llvm;
 
@@ -30,11 +29,23 @@ public sealed class NvptxBackend : IBackend
     /// <inheritdoc />
     public IReadOnlyList<TargetId> Targets { get; } = [new("nvptx", "sm_70", ""), new("nvptx", "sm_80", ""), new("nvptx", "sm_90", "")];
 
+    private static readonly Lazy<(int? Sm, string? Why)> Gpu = new(() =>
+    {
+        var device = LavaAccel.Cuda.CudaDevice.Open(out var why);
+        return (device?.ComputeCapability, why);
+    });
+
     /// <inheritdoc />
-    public string? WhyNotRunnable(TargetId target) =>
-        NativeLibrary.TryLoad("libcuda.so.1", out var cuda) && Free(cuda)
-            ? "running PTX through the CUDA driver is not built yet; PTX is generated and cached"
-            : "running PTX needs an NVIDIA GPU and its driver (libcuda.so.1), which this machine lacks";
+    public string? WhyNotRunnable(TargetId target)
+    {
+        var (sm, why) = Gpu.Value;
+        if (sm is null)
+        {
+            return why;
+        }
+        var wanted = int.Parse(target.Arch["sm_".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        return sm < wanted ? $"this GPU is sm_{sm}, older than {target}" : null;
+    }
 
     /// <inheritdoc />
     public string Fingerprint(TargetId target) =>
@@ -91,12 +102,6 @@ public sealed class NvptxBackend : IBackend
         var ptx = Guard(() => machine.EmitAssembly(module));
         var modes = kernels.ToDictionary(k => k, k => locals.TryGetValue(k, out var l) && l.Count > 0 ? $"ptx, dynamic shared: {string.Join(",", l)}" : "ptx");
         return new CompiledArtifact(target, System.Text.Encoding.UTF8.GetBytes(ptx), ".ptx", modes);
-    }
-
-    private static bool Free(nint library)
-    {
-        NativeLibrary.Free(library);
-        return true;
     }
 
     private static T Guard<T>(Func<T> step)

@@ -1,7 +1,7 @@
-namespace LavaAccel.OpenCl;
+namespace LavaAccel;
 
-/// <summary>What an OpenCL kernel argument is.</summary>
-public enum OpenClArgumentKind
+/// <summary>What a kernel argument of a device runtime (OpenCL, CUDA) is.</summary>
+public enum DeviceArgumentKind
 {
     /// <summary>A value passed by bytes.</summary>
     Scalar,
@@ -13,10 +13,10 @@ public enum OpenClArgumentKind
     Local,
 }
 
-/// <summary>One kernel argument.</summary>
+/// <summary>One kernel argument as a device runtime takes it.</summary>
 /// <param name="Name">Parameter name (outputs are returned under it).</param>
 /// <param name="Kind">Kind.</param>
 /// <param name="Bytes">Scalar bytes or the buffer's initial contents.</param>
 /// <param name="Writable">A buffer the kernel may write (returned after the run).</param>
 /// <param name="LocalBytes">Size of a __local argument.</param>
-public sealed record OpenClArgument(string Name, OpenClArgumentKind Kind, byte[] Bytes, bool Writable = false, long LocalBytes = 0);
+public sealed record DeviceArgument(string Name, DeviceArgumentKind Kind, byte[] Bytes, bool Writable = false, long LocalBytes = 0);
