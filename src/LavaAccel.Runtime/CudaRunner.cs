@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LavaAccel.Cuda;
 using LavaAccel.Sandbox;
 
@@ -18,22 +17,14 @@ public static class CudaRunner
     public static RunOutcome Run(RunRequest request)
     {
         var ptx = File.ReadAllText(request.VariantPath);
-        var clock = Stopwatch.StartNew();
-        using var self = Process.GetCurrentProcess();
-        var cpuBefore = (self.UserProcessorTime, self.PrivilegedProcessorTime);
+        using var measure = new InProcessUsage();
         lock (Gate)
         {
             _device ??= CudaDevice.Open(out var why) ?? throw new LavaException($"cannot run {request.Target} here: {why}");
             using var module = new CudaModule(_device, ptx);
             var (times, outputs) = module.Run(request.Kernel.Name, [.. request.Arguments.Select(DeviceArguments.From)], request.Range.Global, request.Range.Local!, Math.Max(1, request.Repeat));
-            var wall = clock.Elapsed.TotalMilliseconds;
-            self.Refresh();
-            var usage = new UsageRecord(
-                "cuda-" + Environment.ProcessId, "none", wall,
-                (self.UserProcessorTime - cpuBefore.UserProcessorTime).TotalMilliseconds,
-                (self.PrivilegedProcessorTime - cpuBefore.PrivilegedProcessorTime).TotalMilliseconds,
-                self.PeakWorkingSet64, ExitReason.Completed, "process");
-            return new RunOutcome(times, outputs, wall, "", SandboxKind.None, 0, 0, usage);
+            var usage = measure.Finish("cuda");
+            return new RunOutcome(times, outputs, usage.WallMs, "", SandboxKind.None, 0, 0, usage);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LavaAccel.Backends.OpenCl;
 using LavaAccel.OpenCl;
 using LavaAccel.Sandbox;
@@ -23,9 +22,7 @@ public static class OpenClRunner
             throw new LavaException($"{request.Target} does not run through OpenCL");
         }
         var bitcode = File.ReadAllBytes(request.VariantPath);
-        var clock = Stopwatch.StartNew();
-        using var self = Process.GetCurrentProcess();
-        var cpuBefore = (self.UserProcessorTime, self.PrivilegedProcessorTime);
+        using var measure = new InProcessUsage();
         lock (Gate)
         {
             _device ??= OpenClDevice.Find(Silk.NET.OpenCL.DeviceType.All, d => d.IngestsSpir, out var why)
@@ -38,15 +35,8 @@ public static class OpenClRunner
             using var program = OpenClProgram.FromSpir(device, bitcode);
             var arguments = request.Arguments.Select(DeviceArguments.From).ToArray();
             var (times, outputs) = program.Run(request.Kernel.Name, arguments, request.Range.Global, request.Range.Local!, Math.Max(1, request.Repeat), warmUp: true);
-            var wall = clock.Elapsed.TotalMilliseconds;
-            // The device runtime's threads are lava's: the process's CPU time over the run, and its peak.
-            self.Refresh();
-            var usage = new UsageRecord(
-                "opencl-" + Environment.ProcessId, "none", wall,
-                (self.UserProcessorTime - cpuBefore.UserProcessorTime).TotalMilliseconds,
-                (self.PrivilegedProcessorTime - cpuBefore.PrivilegedProcessorTime).TotalMilliseconds,
-                self.PeakWorkingSet64, ExitReason.Completed, "process");
-            return new RunOutcome(times, outputs, wall, "", SandboxKind.None, 0, 0, usage);
+            var usage = measure.Finish("opencl");
+            return new RunOutcome(times, outputs, usage.WallMs, "", SandboxKind.None, 0, 0, usage);
         }
     }
 
