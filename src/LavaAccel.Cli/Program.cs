@@ -11,6 +11,7 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(TargetsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(CompileCommand.Create());
 root.Subcommands.Add(CacheCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
