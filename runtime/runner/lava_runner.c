@@ -3,7 +3,7 @@
  * takes down only this process; lava reports the signal.
  *
  * usage: lava-runner VARIANT.so JOBFILE
- *        lava-runner --wait      (prints "ready", then reads "VARIANT.so JOBFILE" from stdin: the
+ *        lava-runner --wait      (prints "ready", then reads "VARIANT.so<tab>JOBFILE" from stdin: the
  *                                 form a pre-started worker in a pooled container takes)
  * JOBFILE lines:
  *   kernel NAME
@@ -140,8 +140,8 @@ int main(int argc, char **argv)
         fputs("ready\n", stdout);
         fflush(stdout);
         char request[8300];
-        if (!fgets(request, sizeof request, stdin) || sscanf(request, "%4095s %4095s", variant, job_path) != 2)
-            die("%s", "expected 'VARIANT JOBFILE' on stdin");
+        if (!fgets(request, sizeof request, stdin) || sscanf(request, "%4095[^\t]\t%4095[^\n]", variant, job_path) != 2)
+            die("%s", "expected 'VARIANT<tab>JOBFILE' on stdin");
         ready_ns = monotonic_ns();
     } else if (argc == 3) {
         snprintf(variant, sizeof variant, "%s", argv[1]);
@@ -302,6 +302,8 @@ int main(int argc, char **argv)
         if (rc != 0)
             die("launch failed: %s", strerror(rc));
     }
+    /* The kernel is done: no time-out report may interleave with the results from here on. */
+    guard_finish();
     for (uint32_t i = 0; i < nargs; i++)
         if (args[i].kind == 'b' && args[i].writable)
             save_file(&args[i]);

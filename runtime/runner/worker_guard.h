@@ -12,6 +12,9 @@ void guard_install_reporters(const char *kernel, const char *buffers);
 void guard_time_limit(uint64_t ms);
 /* RLIMIT_DATA, for drivers without a memory cgroup; 0 = none. Returns 0 or errno. */
 int guard_memory_limit(uint64_t bytes);
+/* After the kernel: disarms the time limit and claims the report for the normal way out (a
+ * thread already reporting a crash or time-out keeps it; the caller then waits for that exit). */
+void guard_finish(void);
 /* Installs the filter. Returns "on", or "unavailable" where the kernel (or an emulator such as
  * qemu-user, which refuses PR_SET_SECCOMP) cannot install it. */
 const char *guard_seccomp(void);

@@ -83,7 +83,9 @@ public sealed unsafe class OpenClProgram : IDisposable
                         nint memory;
                         fixed (byte* bytes = argument.Bytes)
                         {
-                            memory = cl.CreateBuffer(_device.Context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)Math.Max(1, argument.Bytes.Length), argument.Bytes.Length > 0 ? bytes : null, &error);
+                            memory = argument.Bytes.Length > 0
+                                ? cl.CreateBuffer(_device.Context, MemFlags.ReadWrite | MemFlags.CopyHostPtr, (nuint)argument.Bytes.Length, bytes, &error)
+                                : cl.CreateBuffer(_device.Context, MemFlags.ReadWrite, 1, null, &error);
                         }
                         OpenClErrors.Check(error, $"clCreateBuffer({argument.Name})");
                         buffers.Add((argument, memory));

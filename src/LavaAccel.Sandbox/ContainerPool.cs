@@ -103,14 +103,8 @@ public sealed class ContainerPool : IAsyncDisposable
         {
             refills = [.. _refills];
         }
-        try
-        {
-            await Task.WhenAll(refills).ConfigureAwait(false);
-        }
-        catch (LavaException)
-        {
-            // Reported to nobody: the pool is closing.
-        }
+        // Refills catch their own failures.
+        await Task.WhenAll(refills).ConfigureAwait(false);
         List<WorkerSlot> idle;
         lock (_lock)
         {
@@ -161,17 +155,22 @@ public sealed class ContainerPool : IAsyncDisposable
                 {
                     slot = await _driver.StartAsync(key.Arch, key.Limits, _closing.Token).ConfigureAwait(false);
                 }
-                catch (LavaException e)
+#pragma warning disable CA1031 // a failed refill must not stall the shelf; the next take starts cold and says why
+                catch (Exception e)
+#pragma warning restore CA1031
                 {
                     shelf.LastError = e.Message;
                 }
-                lock (_lock)
+                finally
                 {
-                    shelf.Starting--;
-                    if (slot is not null && !_closing.IsCancellationRequested)
+                    lock (_lock)
                     {
-                        shelf.Ready.Enqueue(slot);
-                        slot = null;
+                        shelf.Starting--;
+                        if (slot is not null && !_closing.IsCancellationRequested)
+                        {
+                            shelf.Ready.Enqueue(slot);
+                            slot = null;
+                        }
                     }
                 }
                 if (slot is not null)

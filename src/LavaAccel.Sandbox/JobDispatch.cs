@@ -13,6 +13,9 @@ public static class JobDispatch
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>What is kept of a worker's stdout (its one-line report).</summary>
+    private const int ReportLimit = 64 * 1024;
+
     /// <summary>
     /// Sends <paramref name="variantInside"/> and <paramref name="jobFileInside"/> (already written
     /// into the slot's job directory) to the worker, waits for it to end, and reports.
@@ -23,7 +26,8 @@ public static class JobDispatch
         var ready = Stopwatch.GetTimestamp();
         try
         {
-            await slot.Process.StandardInput.WriteLineAsync($"{variantInside} {jobFileInside}".AsMemory(), cancellation).ConfigureAwait(false);
+            // A tab between the two: paths may hold spaces.
+            await slot.Process.StandardInput.WriteLineAsync($"{variantInside}\t{jobFileInside}".AsMemory(), cancellation).ConfigureAwait(false);
             await slot.Process.StandardInput.FlushAsync(cancellation).ConfigureAwait(false);
             slot.Process.StandardInput.Close();
         }
@@ -31,36 +35,40 @@ public static class JobDispatch
         {
             // The worker is already gone; what it left behind says why.
         }
-        var stdout = slot.Process.StandardOutput.ReadToEndAsync(cancellation);
+        // The job is over when the worker's stdout and stderr are closed and (where lava is its
+        // parent) it has exited: a kernel that closes stdout early does not end it.
+        var stdout = BoundedText.ReadAsync(slot.Process.StandardOutput, ReportLimit, cancellation);
+        var exited = slot.Kind == SandboxKind.Oci ? Task.CompletedTask : slot.Process.WaitForExitAsync(CancellationToken.None);
+        var done = Task.WhenAll(stdout, slot.Stderr, exited);
         var killedForTime = false;
-        if (timeLimit is { } limit)
-        {
-            try
-            {
-                await stdout.WaitAsync(limit + Grace, cancellation).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                killedForTime = true;
-                slot.Kill();
-            }
-        }
-        string output;
         try
         {
-            output = await stdout.ConfigureAwait(false);
+            await done.WaitAsync(timeLimit is { } limit ? limit + Grace : Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            killedForTime = true;
+            slot.Kill();
         }
         catch (OperationCanceledException)
         {
             slot.Kill();
             throw;
         }
-        var wallMs = Stopwatch.GetElapsedTime(ready).TotalMilliseconds;
-        var kernelOutput = await slot.Stderr.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
-        if (slot.Kind != SandboxKind.Oci)
+        if (!done.IsCompleted)
         {
-            await slot.Process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await done.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Killed but still holding its pipes (a descendant kept them): go on with what there is.
+            }
         }
+        var output = stdout.IsCompletedSuccessfully ? stdout.Result : "";
+        var kernelOutput = slot.Stderr.IsCompletedSuccessfully ? slot.Stderr.Result : "";
+        var wallMs = Stopwatch.GetElapsedTime(ready).TotalMilliseconds;
         var report = WorkerReport.Parse(output);
         if (report is null && slot.Kind == SandboxKind.Oci)
         {
@@ -83,6 +91,11 @@ public static class JobDispatch
     private static (ExitReason, string) Classify(WorkerSlot slot, WorkerReport? report, CgroupUsage? cgroup, bool killedForTime, TimeSpan? timeLimit)
     {
         var limitText = timeLimit is { } t ? t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) : "?";
+        // lava's own evidence first: what the worker printed can be forged by the kernel.
+        if (killedForTime)
+        {
+            return (ExitReason.TimedOut, $"exceeded the time limit of {limitText} s and was killed");
+        }
         switch (report?.Status)
         {
             case "ok":
@@ -96,16 +109,17 @@ public static class JobDispatch
             case "signal":
                 return (ExitReason.Crashed, $"crashed ({report.Text("name")})");
         }
-        if (killedForTime)
-        {
-            return (ExitReason.TimedOut, $"exceeded the time limit of {limitText} s and was killed");
-        }
         if (cgroup is { OomKills: > 0 })
         {
             return (ExitReason.OutOfMemory, $"ran out of memory (limit {Size(slot.Limits.MemoryBytes)}) and was killed");
         }
         if (slot.ExitCode() is { } code && code != 0)
         {
+            if (code == 124 && timeLimit is not null)
+            {
+                // The worker's own time-out, with its report lost (the kernel closed stdout).
+                return (ExitReason.TimedOut, $"exceeded the time limit of {limitText} s and was killed");
+            }
             return code > 128
                 ? (ExitReason.Crashed, $"crashed ({Signals.Describe(code)})")
                 : (ExitReason.Killed, $"the worker ended with {Signals.Describe(code)} and no report");

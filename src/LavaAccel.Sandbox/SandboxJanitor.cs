@@ -49,8 +49,9 @@ public static class SandboxJanitor
                         Directory.Delete(entry, recursive: true);
                         removed.Add(id);
                     }
-                    catch (IOException)
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
+                        // Left for the next sweep.
                     }
                 }
             }

@@ -5,10 +5,10 @@ namespace LavaAccel.Sandbox;
 /// <summary>The worker's one-line JSON report (runtime/runner/report.h).</summary>
 public sealed class WorkerReport
 {
-    private WorkerReport(JsonElement root)
+    private WorkerReport(JsonElement root, string status)
     {
         Root = root;
-        Status = root.GetProperty("status").GetString() ?? "";
+        Status = status;
     }
 
     /// <summary>ok, error, signal, forbidden or timeout.</summary>
@@ -25,12 +25,17 @@ public sealed class WorkerReport
 
     /// <summary>The worker's own rusage: user µs, system µs, max RSS in KiB.</summary>
     public (double UserMs, double SystemMs, long MaxRssBytes)? Usage =>
-        Root.TryGetProperty("usage", out var u)
-            ? (u.GetProperty("user_us").GetDouble() / 1000, u.GetProperty("sys_us").GetDouble() / 1000, u.GetProperty("max_rss_kb").GetInt64() * 1024)
+        Root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
+            ? (Field(u, "user_us") / 1000, Field(u, "sys_us") / 1000, (long)Field(u, "max_rss_kb") * 1024)
             : null;
 
     /// <summary>Kernel times of a successful run.</summary>
-    public double[] KernelMs => Root.TryGetProperty("kernel_ms", out var k) ? k.EnumerateArray().Select(e => e.GetDouble()).ToArray() : [];
+    public double[] KernelMs => Root.TryGetProperty("kernel_ms", out var k) && k.ValueKind == JsonValueKind.Array
+        ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetDouble()).ToArray()
+        : [];
+
+    private static double Field(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
 
     /// <summary>Parses the last JSON line of <paramref name="stdout"/>; null when there is none.</summary>
     public static WorkerReport? Parse(string stdout)
@@ -44,7 +49,10 @@ public sealed class WorkerReport
         try
         {
             using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("status", out _) ? new WorkerReport(document.RootElement.Clone()) : null;
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String
+                ? new WorkerReport(root.Clone(), status.GetString() ?? "")
+                : null;
         }
         catch (JsonException)
         {

@@ -20,8 +20,11 @@ public abstract class WorkerSlot : IAsyncDisposable
         Limits = limits;
         HostJobDirectory = hostJobDirectory;
         Process = process;
-        Stderr = process.StandardError.ReadToEndAsync();
+        Stderr = BoundedText.ReadAsync(process.StandardError, StderrLimit);
     }
+
+    /// <summary>What is kept of a worker's stderr (the kernel's printf output).</summary>
+    public const int StderrLimit = 1 << 20;
 
     /// <summary>The isolation this slot gives.</summary>
     public SandboxKind Kind { get; }
@@ -107,7 +110,16 @@ public abstract class WorkerSlot : IAsyncDisposable
         }
         if (line != "ready")
         {
-            var error = await Stderr.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            Kill();
+            string error;
+            try
+            {
+                error = await Stderr.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                error = "";
+            }
             throw new LavaException($"the {what} sandbox failed to start: {StartError(error, line)}");
         }
     }

@@ -25,7 +25,7 @@ internal static class UsageCommand
         {
             var log = new UsageLog(UsageLog.PathIn(LavaHome.Path));
             var who = result.GetValue(user);
-            var records = log.Read().Where(r => who is null || Text(r, "user") == who).ToArray();
+            var records = log.Read().Where(r => r.ValueKind == JsonValueKind.Object && (who is null || Text(r, "user") == who)).ToArray();
             var totals = records
                 .GroupBy(r => (User: Text(r, "user"), Exit: Text(r, "exit")))
                 .OrderBy(g => g.Key.User, StringComparer.Ordinal).ThenBy(g => g.Key.Exit, StringComparer.Ordinal)
@@ -60,13 +60,13 @@ internal static class UsageCommand
             var summary = new Table().Border(TableBorder.Simple).AddColumn("user").AddColumn("exit").AddColumn("jobs").AddColumn("wall").AddColumn("cpu").AddColumn("peak memory");
             foreach (var t in totals)
             {
-                summary.AddRow(Markup.Escape(t.User), t.Exit, t.Jobs.ToString(CultureInfo.InvariantCulture), CliOutput.Ms(t.WallMs), CliOutput.Ms(t.CpuMs), CliOutput.Bytes((long)t.PeakBytes));
+                summary.AddRow(Markup.Escape(t.User), Markup.Escape(t.Exit), t.Jobs.ToString(CultureInfo.InvariantCulture), CliOutput.Ms(t.WallMs), CliOutput.Ms(t.CpuMs), CliOutput.Bytes((long)t.PeakBytes));
             }
             CliOutput.Out.Write(summary);
             var jobs = new Table().Border(TableBorder.Simple).AddColumn("time").AddColumn("job").AddColumn("kernel").AddColumn("target").AddColumn("sandbox").AddColumn("exit").AddColumn("wall").AddColumn("cpu").AddColumn("peak");
             foreach (var r in latest)
             {
-                jobs.AddRow(Markup.Escape(Text(r, "time")), Markup.Escape(Text(r, "job")), Markup.Escape(Text(r, "kernel")), Markup.Escape(Text(r, "target")), Text(r, "sandbox"), Text(r, "exit"),
+                jobs.AddRow(Markup.Escape(Text(r, "time")), Markup.Escape(Text(r, "job")), Markup.Escape(Text(r, "kernel")), Markup.Escape(Text(r, "target")), Markup.Escape(Text(r, "sandbox")), Markup.Escape(Text(r, "exit")),
                     CliOutput.Ms(Number(r, "wall_ms")), CliOutput.Ms(Number(r, "user_cpu_ms") + Number(r, "system_cpu_ms")), CliOutput.Bytes((long)Number(r, "peak_memory_bytes")));
             }
             CliOutput.Out.Write(jobs);

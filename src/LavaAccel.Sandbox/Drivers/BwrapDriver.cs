@@ -55,7 +55,15 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/bin:/bin";
         var slot = new Slot(id, arch, limits, job, variant, SandboxProcess.Start(start, "bwrap"));
-        await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "bwrap").ConfigureAwait(false);
+        try
+        {
+            await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "bwrap").ConfigureAwait(false);
+        }
+        catch
+        {
+            await slot.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         slot.StartMs = clock.Elapsed.TotalMilliseconds;
         return slot;
     }

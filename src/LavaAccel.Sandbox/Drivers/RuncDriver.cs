@@ -75,7 +75,8 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         /// <summary>Kills the container's init (the worker): the kernel then ends everything in its PID namespace.</summary>
         public override void Kill()
         {
-            if (int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+            // Once reaped, the pid may belong to someone else.
+            if (_exit is null && int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
             {
                 try
                 {
@@ -127,7 +128,14 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
             Kill();
             ExitCode(); // reaps the worker, so that no zombie is left behind
             await SandboxProcess.RunAsync(HostTools.Runc!, "--root", state.RuncRoot, "delete", "--force", Id).ConfigureAwait(false);
-            await Process.WaitForExitAsync().ConfigureAwait(false);
+            try
+            {
+                await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                SandboxProcess.KillTree(Process); // a runc that hung while starting the container
+            }
             Process.Dispose();
             RemoveDirectory(HostJobDirectory);
             RemoveDirectory(variantDirectory);

@@ -156,6 +156,34 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
 
     [Theory]
     [MemberData(nameof(AllKinds))]
+    public async Task Closing_stdout_does_not_escape_the_time_limit(SandboxKind kind)
+    {
+        if (!HostileVariants.Available(kind))
+        {
+            return;
+        }
+        var outcome = await variants.RunAsync(kind, "close_stdout_spin", limits: new SandboxLimits(Time: TimeSpan.FromSeconds(1)));
+        Assert.Equal(ExitReason.TimedOut, outcome.Run.Exit);
+        Assert.InRange(outcome.Run.Usage.WallMs, 900, 2600);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllKinds))]
+    public async Task Flooding_stderr_is_cut_not_kept(SandboxKind kind)
+    {
+        if (!HostileVariants.Available(kind))
+        {
+            return;
+        }
+        var outcome = await variants.RunAsync(kind, "flood");
+        Assert.Equal(ExitReason.Completed, outcome.Run.Exit);
+        Assert.Equal(42, outcome.Result);
+        Assert.InRange(outcome.Run.KernelOutput.Length, WorkerSlot.StderrLimit, WorkerSlot.StderrLimit + 200);
+        Assert.EndsWith("more characters not kept]\n", outcome.Run.KernelOutput);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllKinds))]
     public async Task Out_of_bounds_write_is_reported_as_a_crash(SandboxKind kind)
     {
         if (!HostileVariants.Available(kind))

@@ -186,6 +186,28 @@ KERNEL(loopback_flags)
     OUT[0] = fd >= 0 && read(fd, text, sizeof text - 1) > 0 ? strtol(text, NULL, 16) : -1;
 }
 
+KERNEL(close_stdout_spin)
+{
+    (void)wg;
+    close(1);
+    volatile int64_t *out = OUT;
+    for (;;)
+        out[0]++;
+}
+
+/* 64 MiB of text on stderr, then done. */
+KERNEL(flood)
+{
+    (void)wg;
+    static char line[4096];
+    memset(line, 'x', sizeof line - 1);
+    line[sizeof line - 1] = '\n';
+    for (int i = 0; i < 16384; i++)
+        if (write(2, line, sizeof line) < 0)
+            break;
+    OUT[0] = 42;
+}
+
 KERNEL(good)
 {
     (void)wg;
