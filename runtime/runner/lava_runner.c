@@ -285,6 +285,13 @@ int main(int argc, char **argv)
         launch.threads = online > 0 ? (uint32_t)online : 1;
     }
     guard_install_reporters(kernel, buffers);
+    /* The kernel could write through the descriptors kept open for the results: no file may grow
+     * beyond the largest buffer (writes past it fail with EFBIG instead of filling the disk). */
+    uint64_t largest = 1;
+    for (uint32_t i = 0; i < nargs; i++)
+        if (args[i].kind == 'b' && args[i].bytes > largest)
+            largest = args[i].bytes;
+    guard_file_size_limit(largest);
     const char *filter = seccomp ? guard_seccomp() : "off";
 
     double *times = calloc(repeat, sizeof(double));

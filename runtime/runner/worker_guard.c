@@ -181,6 +181,13 @@ void guard_finish(void)
     claim_report();
 }
 
+void guard_file_size_limit(uint64_t bytes)
+{
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {bytes, bytes};
+    setrlimit(RLIMIT_FSIZE, &rl);
+}
+
 int guard_memory_limit(uint64_t bytes)
 {
     if (!bytes)

@@ -10,6 +10,8 @@
 void guard_install_reporters(const char *kernel, const char *buffers);
 /* Wall-clock limit from now; 0 = none. On expiry: a "timeout" report and exit 124. */
 void guard_time_limit(uint64_t ms);
+/* RLIMIT_FSIZE (SIGXFSZ ignored: writes beyond it fail with EFBIG). */
+void guard_file_size_limit(uint64_t bytes);
 /* RLIMIT_DATA, for drivers without a memory cgroup; 0 = none. Returns 0 or errno. */
 int guard_memory_limit(uint64_t bytes);
 /* After the kernel: disarms the time limit and claims the report for the normal way out (a

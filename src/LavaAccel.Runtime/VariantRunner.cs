@@ -50,7 +50,7 @@ public static class VariantRunner
                 var argument = request.Arguments[i];
                 if (argument.Parameter.Kind == KernelArgumentKind.Buffer && !argument.Parameter.IsConst)
                 {
-                    buffers[argument.Parameter.Name] = await File.ReadAllBytesAsync(Path.Combine(slot.HostJobDirectory, BufferName(i)), cancellation).ConfigureAwait(false);
+                    buffers[argument.Parameter.Name] = await ReadResultAsync(Path.Combine(slot.HostJobDirectory, BufferName(i)), argument.Bytes.Length, cancellation).ConfigureAwait(false);
                 }
             }
             var times = run.Report!.KernelMs;
@@ -61,6 +61,24 @@ public static class VariantRunner
         {
             await slot.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    // Exactly the buffer's declared size, whatever the kernel did to the file.
+    private static async Task<byte[]> ReadResultAsync(string path, int length, CancellationToken cancellation)
+    {
+        var bytes = new byte[length];
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var done = 0;
+        while (done < length)
+        {
+            var read = await file.ReadAsync(bytes.AsMemory(done), cancellation).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new LavaException($"a result buffer came back shorter than its {length} bytes (the kernel truncated it)");
+            }
+            done += read;
+        }
+        return bytes;
     }
 
     private static LavaException Failure(RunRequest request, SandboxRun run)

@@ -109,6 +109,20 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
         Assert.Equal(before, hostPaths.Where(File.Exists).ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(AllKinds))]
+    public async Task Result_files_cannot_be_grown_to_fill_the_disk(SandboxKind kind)
+    {
+        if (!HostileVariants.Available(kind))
+        {
+            return;
+        }
+        var outcome = await variants.RunAsync(kind, "grow_files");
+        Assert.Equal(ExitReason.Completed, outcome.Run.Exit);
+        Assert.Equal(0, outcome.Result);
+        Assert.True(outcome.Errno >= 2, $"expected the open result file's growth to be refused with EFBIG ({outcome.Errno} refusals)");
+    }
+
     [Fact]
     public async Task Pids_limit_stops_a_thread_bomb()
     {

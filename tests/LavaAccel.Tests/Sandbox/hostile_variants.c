@@ -208,6 +208,25 @@ KERNEL(flood)
     OUT[0] = 42;
 }
 
+/* Tries to grow the open result files (the worker keeps them open) to 1 GiB. */
+KERNEL(grow_files)
+{
+    (void)wg;
+    int64_t grown = 0, refused = 0;
+    for (int fd = 3; fd < 64; fd++) {
+        if (ftruncate(fd, 1L << 30) == 0)
+            grown++;
+        else if (errno == EFBIG)
+            refused++;
+        if (pwrite(fd, "x", 1, (1L << 30) - 1) == 1)
+            grown++;
+        else if (errno == EFBIG)
+            refused++;
+    }
+    OUT[0] = grown;
+    OUT[1] = refused; /* attempts refused with EFBIG: the result file was there to attack */
+}
+
 KERNEL(good)
 {
     (void)wg;
