@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using LavaAccel.Cache;
 using LavaAccel.Sandbox;
@@ -34,12 +35,26 @@ public static class VariantRunner
         }
         var kind = request.Sandbox ?? SandboxKinds.Default();
         var slot = await deployment.AcquireAsync(kind, request.Target.Arch, request.Limits, cancellation).ConfigureAwait(false);
+        // Ctrl-C or SIGTERM stops the kernel and removes its sandbox instead of leaving it running.
+        var interrupted = false;
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupted = true;
+            slot.Kill();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
         try
         {
             var variant = slot.PlaceVariant(request.VariantPath);
             var jobFile = WriteJob(request, slot);
             var run = await JobDispatch.RunAsync(slot, variant, jobFile, request.TimeLimit, cancellation).ConfigureAwait(false);
             deployment.Usage.Append(run.Usage, request.Kernel.Name, request.Target.ToString(), request.User);
+            if (interrupted)
+            {
+                throw new LavaException($"interrupted: kernel '{request.Kernel.Name}' on {request.Target} was stopped and its sandbox removed");
+            }
             if (run.Exit != ExitReason.Completed)
             {
                 throw Failure(request, run);

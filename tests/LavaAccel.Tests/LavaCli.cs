@@ -61,7 +61,7 @@ internal static class LavaCli
     /// <summary><c>sha256:…</c> of a file's bytes.</summary>
     public static string Sha256Of(string path) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private static ProcessStartInfo StartInfo(string home, IReadOnlyDictionary<string, string>? environment, string[] args)
+    internal static ProcessStartInfo StartInfo(string home, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

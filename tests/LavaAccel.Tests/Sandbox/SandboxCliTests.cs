@@ -74,6 +74,35 @@ public sealed class SandboxCliTests : IDisposable
         Assert.Equal("out_of_memory", Assert.Single(log).GetProperty("exit").GetString());
     }
 
+    [Fact]
+    public async Task Termination_stops_the_kernel_and_removes_its_sandbox()
+    {
+        var spin = Path.Combine(_home.Path, "spin.cl");
+        await File.WriteAllTextAsync(spin, "__kernel void spin(__global int* p) { int i = 0; while (p[0] == 0) { i++; if (i == -5) p[1] = i; } }\n");
+        using var lava = System.Diagnostics.Process.Start(LavaCli.StartInfo(_home.Path, null, ["run", spin, "--kernel", "spin", "--global", "1", "--arg", "p=zeros:4"]))!;
+        var stderr = lava.StandardError.ReadToEndAsync();
+        var stdout = lava.StandardOutput.ReadToEndAsync();
+        var jobs = Path.Combine(_home.Path, "sandbox", "jobs");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(Directory.Exists(jobs) && Directory.EnumerateFileSystemEntries(jobs).Any(d => File.Exists(Path.Combine(d, "job.txt")))))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the kernel never started");
+            await Task.Delay(50);
+        }
+        await Task.Delay(300); // the kernel is spinning now
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", lava.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        Assert.True(lava.WaitForExit(TimeSpan.FromSeconds(30)), "lava did not end after SIGTERM");
+        Assert.NotEqual(0, lava.ExitCode);
+        Assert.Contains("error: interrupted: kernel 'spin'", await stderr);
+        Assert.Equal("", await stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(jobs));
+        var runc = Path.Combine(_home.Path, "sandbox", "runc");
+        Assert.True(!Directory.Exists(runc) || !Directory.EnumerateFileSystemEntries(runc).Any(), "a container was left behind");
+    }
+
     [Theory]
     [InlineData("--memory-limit", "lots", "not a size")]
     [InlineData("--sandbox", "docker", "expected oci, bwrap, none or auto")]
