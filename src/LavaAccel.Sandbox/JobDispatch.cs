@@ -81,10 +81,10 @@ public static class JobDispatch
         var cgroup = slot.CgroupUsage();
         var (exit, message) = Classify(slot, report, cgroup, killedForTime, timeLimit);
         var usage = Usage(slot, report, cgroup, wallMs, exit);
-        double? dispatch = report?.Number("entered_ns") is { } entered && entered > 0
-            ? (entered - ready * (1e9 / Stopwatch.Frequency)) / 1e6
-            : null;
-        var enteredAt = report?.Number("entered_ns") is { } ns ? (long)(ns * (Stopwatch.Frequency / 1e9)) : 0;
+
+        // The worker's CLOCK_MONOTONIC reading, which Stopwatch shares on Linux.
+        var enteredAt = report?.Number("entered_ns") is { } ns && ns > 0 ? (long)(ns * (Stopwatch.Frequency / 1e9)) : 0;
+        double? dispatch = enteredAt > 0 ? Stopwatch.GetElapsedTime(ready, enteredAt).TotalMilliseconds : null;
         return new SandboxRun(report, exit, message, StripRuncNoise(kernelOutput), usage, dispatch, enteredAt);
     }
 

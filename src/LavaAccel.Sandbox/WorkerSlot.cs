@@ -95,9 +95,34 @@ public abstract class WorkerSlot : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the worker's "ready" line; a sandbox that fails to start throws with its error.</summary>
-    internal async Task WaitReadyAsync(TimeSpan timeout, string what)
+    /// <summary>
+    /// Waits for the worker's "ready" line (a sandbox that fails to start is removed and throws with
+    /// its error), then records the start time, measured by <paramref name="clock"/> from the request.
+    /// </summary>
+    internal async Task<WorkerSlot> BecomeReadyAsync(System.Diagnostics.Stopwatch clock, TimeSpan timeout)
     {
+        try
+        {
+            await WaitReadyAsync(timeout).ConfigureAwait(false);
+            OnReady();
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        StartMs = clock.Elapsed.TotalMilliseconds;
+        return this;
+    }
+
+    /// <summary>Called once the worker is ready (before any job).</summary>
+    private protected virtual void OnReady()
+    {
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var what = Kind.Name();
         string? line;
         try
         {

@@ -55,17 +55,7 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/bin:/bin";
         var slot = new Slot(id, arch, limits, job, variant, SandboxProcess.Start(start, "bwrap"));
-        try
-        {
-            await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "bwrap").ConfigureAwait(false);
-        }
-        catch
-        {
-            await slot.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        slot.StartMs = clock.Elapsed.TotalMilliseconds;
-        return slot;
+        return await slot.BecomeReadyAsync(clock, SandboxProcess.StartTimeout).ConfigureAwait(false);
     }
 
     private sealed class Slot(string id, string arch, SandboxLimits limits, string job, string variantDirectory, Process process)

@@ -18,17 +18,7 @@ public sealed class PlainDriver(SandboxState state) : ISandboxDriver
         var start = SandboxProcess.StartInfo(command[0], command.Skip(1));
         start.WorkingDirectory = job;
         var slot = new Slot(id, arch, limits, job, SandboxProcess.Start(start, "none"));
-        try
-        {
-            await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "none").ConfigureAwait(false);
-        }
-        catch
-        {
-            await slot.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        slot.StartMs = clock.Elapsed.TotalMilliseconds;
-        return slot;
+        return await slot.BecomeReadyAsync(clock, SandboxProcess.StartTimeout).ConfigureAwait(false);
     }
 
     private sealed class Slot(string id, string arch, SandboxLimits limits, string job, Process process)

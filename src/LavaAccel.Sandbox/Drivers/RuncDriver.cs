@@ -42,18 +42,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         var pidFile = Path.Combine(bundle, "pid");
         var start = SandboxProcess.StartInfo(runc, ["--root", state.RuncRoot, "run", "--detach", "--pid-file", pidFile, "--bundle", bundle, id]);
         var slot = new Slot(state, id, arch, limits, job, variant, bundle, pidFile, SandboxProcess.Start(start, "oci"));
-        try
-        {
-            await slot.WaitReadyAsync(SandboxProcess.StartTimeout, "oci").ConfigureAwait(false);
-            slot.TakeBaseline();
-        }
-        catch
-        {
-            await slot.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        slot.StartMs = clock.Elapsed.TotalMilliseconds;
-        return slot;
+        return await slot.BecomeReadyAsync(clock, SandboxProcess.StartTimeout).ConfigureAwait(false);
     }
 
     /// <summary>The container's cgroup: <c>/lava/ID</c> in every controller (or the unified tree).</summary>
@@ -99,7 +88,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         /// The container's start (runc's init, the loader) is not the job's: the usage is counted
         /// from the moment the worker is ready.
         /// </summary>
-        public void TakeBaseline()
+        private protected override void OnReady()
         {
             _baseline = Cgroups.CgroupUsage.Read(CgroupLayout.Host, CgroupPath(Id));
             Cgroups.CgroupUsage.ResetPeak(CgroupLayout.Host, CgroupPath(Id));
