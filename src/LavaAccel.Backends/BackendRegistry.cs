@@ -1,4 +1,5 @@
 using LavaAccel.Backends.Cpu;
+using LavaAccel.Backends.Ilgpu;
 using LavaAccel.Backends.Nvptx;
 using LavaAccel.Backends.OpenCl;
 
@@ -8,10 +9,13 @@ namespace LavaAccel.Backends;
 public static class BackendRegistry
 {
     /// <summary>The backends, in the order <c>lava targets</c> lists them.</summary>
-    public static IReadOnlyList<IBackend> All { get; } = [new CpuBackend(), new NvptxBackend(), new OpenClSpirBackend(), new OpenClSpirvBackend()];
+    public static IReadOnlyList<IBackend> All { get; } = [new CpuBackend(), new NvptxBackend(), new OpenClSpirBackend(), new OpenClSpirvBackend(), new IlgpuBackend()];
 
     /// <summary>Every target of every backend.</summary>
     public static IEnumerable<TargetId> AllTargets => All.SelectMany(b => b.Targets);
+
+    /// <summary>Every target whose backend compiles the package's kind of code.</summary>
+    public static IEnumerable<TargetId> TargetsFor(Package package) => All.Where(b => b.Accepts(package)).SelectMany(b => b.Targets);
 
     /// <summary>The backend that compiles a target; throws for unknown targets.</summary>
     public static IBackend For(TargetId target) =>

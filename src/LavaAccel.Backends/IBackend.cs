@@ -12,6 +12,9 @@ public interface IBackend
     /// <summary>Every target this backend compiles for.</summary>
     IReadOnlyList<TargetId> Targets { get; }
 
+    /// <summary>Whether it compiles the package's kind of code (LAVA IR, unless it says otherwise).</summary>
+    bool Accepts(Package package) => !package.IsIlgpu;
+
     /// <summary>Why this machine cannot run artifacts for the target, or null when it can.</summary>
     string? WhyNotRunnable(TargetId target);
 

@@ -32,6 +32,11 @@ public sealed record KernelArgument(
     /// <summary>Human-readable signature fragment, e.g. <c>__global const float* x</c>.</summary>
     public override string ToString()
     {
+        if (TypeName.StartsWith("ArrayView<", StringComparison.Ordinal) || TypeName.StartsWith("SharedMemory<", StringComparison.Ordinal))
+        {
+            // C# (ILGPU) kernels: views are read-only when the kernel never writes them.
+            return $"{TypeName} {Name}{(IsConst ? " (read-only)" : "")}";
+        }
         var space = AddressSpace switch
         {
             AddressSpace.Global => "__global ",

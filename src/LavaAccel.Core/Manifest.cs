@@ -15,13 +15,19 @@ public sealed record Manifest
     /// <summary>Package version chosen by its author.</summary>
     public string Version { get; init; } = "0.1.0";
 
-    /// <summary>What the IR is: triple and LLVM bitcode version it was written at.</summary>
+    /// <summary><see cref="IrFormat"/> of packages whose kernels are C# for ILGPU (<c>il/kernels.dll</c>).</summary>
+    public const string IlgpuFormat = "dotnet-il/ilgpu-1";
+
+    /// <summary>
+    /// What the code is: for LAVA IR the triple and LLVM bitcode version it was written at; for C#
+    /// kernels <see cref="IlgpuFormat"/>.
+    /// </summary>
     public required string IrFormat { get; init; }
 
-    /// <summary>sha256 of <c>ir/module.bc</c>, checked when the package is opened.</summary>
+    /// <summary>sha256 of the code (<c>ir/module.bc</c> or <c>il/kernels.dll</c>), checked when the package is opened.</summary>
     public required string IrDigest { get; init; }
 
-    /// <summary>OpenCL C version the source was compiled as (<c>CL1.2</c>, <c>CL2.0</c>).</summary>
+    /// <summary>Language the source was compiled as: OpenCL C version (<c>CL1.2</c>, <c>CL2.0</c>) or <c>C#</c> version for ILGPU kernels (<c>csharp-14</c>).</summary>
     public required string LanguageVersion { get; init; }
 
     /// <summary>Preprocessor definitions given to <c>lava pack</c>, in order.</summary>

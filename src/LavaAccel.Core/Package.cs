@@ -5,41 +5,59 @@ using System.Text.Json;
 namespace LavaAccel;
 
 /// <summary>
-/// A <c>.lava</c> package: a tar archive holding <c>manifest.json</c>, <c>ir/module.bc</c> (LAVA IR)
-/// and <c>src/</c>. Writing is deterministic (fixed order, times, owners and modes), so the same
+/// A <c>.lava</c> package: a tar archive holding <c>manifest.json</c>, the kernels' code —
+/// <c>ir/module.bc</c> (LAVA IR, from OpenCL C) or <c>il/kernels.dll</c> (a .NET assembly with
+/// ILGPU kernels, from C#) — and <c>src/</c>. Writing is deterministic (fixed order, times, owners and modes), so the same
 /// inputs give the same bytes and the same digest.
 /// </summary>
 public sealed class Package
 {
     private const string ManifestEntry = "manifest.json";
     private const string IrEntry = "ir/module.bc";
+    private const string IlEntry = "il/kernels.dll";
     private const string SourcePrefix = "src/";
     private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Creates a package from its parts.</summary>
-    public Package(Manifest manifest, byte[] ir, IReadOnlyDictionary<string, byte[]> sources)
+    /// <summary>
+    /// Creates a package from its parts: <paramref name="code"/> is LAVA IR, or the kernels'
+    /// .NET assembly when the manifest's IR format is <see cref="Manifest.IlgpuFormat"/>.
+    /// </summary>
+    public Package(Manifest manifest, byte[] code, IReadOnlyDictionary<string, byte[]> sources)
     {
         Manifest = manifest;
-        Ir = ir;
+        Code = code;
         Sources = sources;
         Bytes = Serialize();
         Digest = Sha256Hex(Bytes);
     }
 
-    private Package(Manifest manifest, byte[] ir, IReadOnlyDictionary<string, byte[]> sources, byte[] bytes)
+    private Package(Manifest manifest, byte[] code, IReadOnlyDictionary<string, byte[]> sources, byte[] bytes)
     {
         Manifest = manifest;
-        Ir = ir;
+        Code = code;
         Sources = sources;
         Bytes = bytes;
         Digest = Sha256Hex(bytes);
     }
 
+    /// <summary>The kernels' code: LAVA IR or the ILGPU kernels' assembly (see <see cref="IsIlgpu"/>).</summary>
+    public byte[] Code { get; }
+
+    /// <summary>Whether the kernels are C# (ILGPU) in a .NET assembly rather than LAVA IR.</summary>
+    public bool IsIlgpu => Manifest.IrFormat == Manifest.IlgpuFormat;
+
     /// <summary>The manifest.</summary>
     public Manifest Manifest { get; }
 
-    /// <summary>LAVA IR: spir64 LLVM bitcode.</summary>
-    public byte[] Ir { get; }
+    /// <summary>LAVA IR: spir64 LLVM bitcode. Throws for a C# (ILGPU) package, which has none.</summary>
+    public byte[] Ir => IsIlgpu
+        ? throw new LavaException($"package '{Manifest.Name}' holds C# (ILGPU) kernels, not LAVA IR: only ilgpu/* targets compile it")
+        : Code;
+
+    /// <summary>The ILGPU kernels' assembly. Throws for an OpenCL C package.</summary>
+    public byte[] Il => IsIlgpu
+        ? Code
+        : throw new LavaException($"package '{Manifest.Name}' holds OpenCL C kernels (LAVA IR), not C#: ilgpu/* targets do not compile it");
 
     /// <summary>Source files by name.</summary>
     public IReadOnlyDictionary<string, byte[]> Sources { get; }
@@ -77,6 +95,7 @@ public sealed class Package
     {
         Manifest? manifest = null;
         byte[]? ir = null;
+        byte[]? il = null;
         var sources = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         try
         {
@@ -96,6 +115,10 @@ public sealed class Package
                 {
                     ir = content;
                 }
+                else if (entry.Name == IlEntry)
+                {
+                    il = content;
+                }
                 else if (entry.Name.StartsWith(SourcePrefix, StringComparison.Ordinal))
                 {
                     sources[entry.Name[SourcePrefix.Length..]] = content;
@@ -114,19 +137,21 @@ public sealed class Package
         {
             throw new LavaException($"package '{origin}' has format version {manifest.FormatVersion}; this lava reads version {Manifest.CurrentFormatVersion}");
         }
-        if (ir is null)
+        var codeEntry = manifest.IrFormat == Manifest.IlgpuFormat ? IlEntry : IrEntry;
+        var code = codeEntry == IlEntry ? il : ir;
+        if (code is null)
         {
-            throw new LavaException($"package '{origin}' is corrupted (no {IrEntry})");
+            throw new LavaException($"package '{origin}' is corrupted (no {codeEntry})");
         }
-        if (Sha256Hex(ir) != manifest.IrDigest)
+        if (Sha256Hex(code) != manifest.IrDigest)
         {
-            throw new LavaException($"package '{origin}' is corrupted ({IrEntry} does not match the digest in its manifest)");
+            throw new LavaException($"package '{origin}' is corrupted ({codeEntry} does not match the digest in its manifest)");
         }
         if (manifest.Kernels is null || manifest.Kernels.Count == 0)
         {
             throw new LavaException($"package '{origin}' declares no kernels");
         }
-        return new Package(manifest, ir, sources, bytes);
+        return new Package(manifest, code, sources, bytes);
     }
 
     private static byte[] ReadAll(TarEntry entry)
@@ -146,7 +171,7 @@ public sealed class Package
         using (var writer = new TarWriter(output, TarEntryFormat.Ustar, leaveOpen: true))
         {
             Add(writer, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(Manifest, ManifestJsonContext.Default.Manifest));
-            Add(writer, IrEntry, Ir);
+            Add(writer, IsIlgpu ? IlEntry : IrEntry, Code);
             foreach (var (name, content) in Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 Add(writer, SourcePrefix + name, content);

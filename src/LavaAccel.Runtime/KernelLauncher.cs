@@ -13,10 +13,11 @@ public static class KernelLauncher
     /// <summary>Reports progress of long steps ("compiling …").</summary>
     public delegate void Progress(string step);
 
-    /// <summary>Opens a package, packing an OpenCL C file first when given one.</summary>
+    /// <summary>Opens a package, packing an OpenCL C file (or C# kernels: a .cs, .csproj or directory) first when given one.</summary>
     public static Package OpenInput(string input, IReadOnlyList<string>? defines)
     {
-        if (input.EndsWith(".cl", StringComparison.OrdinalIgnoreCase))
+        if (input.EndsWith(".cl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)
+            || input.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) || Directory.Exists(input))
         {
             return PackageBuilder.Pack(input, new PackOptions(defines ?? []));
         }
@@ -48,8 +49,9 @@ public static class KernelLauncher
         }
         var variant = cache.TryGet(package, choice.Target) ?? Compile(package, choice.Target, cache, progress);
         progress?.Invoke($"running {kernel.Name} on {choice.Target}");
-        var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit, options.Sandbox, options.MemoryLimit, options.Cpus));
-        if (choice.Target.Backend == "cpu")
+        var outcome = VariantRunner.Run(new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, options.Repeat, 0, options.TimeLimit, options.Sandbox, options.MemoryLimit, options.Cpus,
+            PackageCode: package.IsIlgpu ? package.Code : null));
+        if (choice.Target.Backend == "cpu" || choice.Target == Backends.Ilgpu.IlgpuBackend.Cpu)
         {
             history.Record(demand.KernelKey, choice.Target.ToString(), LocalPlacement.LocalCpu, demand.WorkItems, outcome.MedianMs / 1000);
         }

@@ -1,5 +1,6 @@
 using LavaAccel.Backends;
 using LavaAccel.Backends.Cpu;
+using LavaAccel.Backends.Ilgpu;
 using LavaAccel.Backends.OpenCl;
 using LavaAccel.Cache;
 using LavaAccel.Devices;
@@ -35,6 +36,17 @@ public static class LocalPlacement
     public static IReadOnlyList<ComputeNode> Nodes(Package package, KernelSignature kernel, VariantCache cache, bool allDevices)
     {
         var cpu = CpuDiscovery.Discover(BandwidthProbe.GigabytesPerSecond(LavaHome.Path));
+        if (package.IsIlgpu)
+        {
+            // C# kernels: ILGPU's CPU accelerator here; its PTX targets where a GPU runs them.
+            var gpu = new IlgpuBackend().Targets.Where(t => IlgpuBackend.SmOf(t) is not null && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToList();
+            var ilgpuSlots = new List<DeviceSlot> { Slot(cpu, [IlgpuBackend.Cpu], 1, package, kernel, cache) };
+            if (allDevices || gpu.Count > 0)
+            {
+                ilgpuSlots.AddRange(CudaDiscovery.Discover().Select(d => Slot(d, gpu, 1, package, kernel, cache)));
+            }
+            return [new ComputeNode("local", ilgpuSlots)];
+        }
         var arch = cpu.Isa.Arch ?? "x86_64";
         var native = CpuTargets.All.Where(t => t.Arch == arch && CpuTargets.WhyNotRunnable(t) is null).Select(t => t.Id).ToList();
         // Best tier first, then native (same ISA, host tuning), then the lower tiers.

@@ -15,6 +15,7 @@ namespace LavaAccel.Runtime;
 /// <param name="MemoryLimit">Memory limit in bytes, or null.</param>
 /// <param name="Cpus">CPU quota in cores, or null.</param>
 /// <param name="User">Whom the usage record is for.</param>
+/// <param name="PackageCode">The package's code, for targets that run from it rather than the variant (ilgpu/ptx-*, ilgpu/opencl).</param>
 public sealed record RunRequest(
     string VariantPath,
     TargetId Target,
@@ -27,7 +28,8 @@ public sealed record RunRequest(
     SandboxKind? Sandbox = null,
     long? MemoryLimit = null,
     double? Cpus = null,
-    string User = "local")
+    string User = "local",
+    byte[]? PackageCode = null)
 {
     /// <summary>The sandbox limits of this run.</summary>
     public SandboxLimits Limits => new(MemoryLimit, TimeLimit, Cpus);

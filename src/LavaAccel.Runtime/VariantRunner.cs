@@ -27,9 +27,14 @@ public static class VariantRunner
         {
             throw new LavaException($"cannot load variant: {request.VariantPath} does not exist");
         }
-        if (request.Target.Backend is "opencl" or "nvptx")
+        if (request.Target.Backend is "opencl" or "nvptx" or "ilgpu")
         {
-            var outcome = request.Target.Backend == "opencl" ? OpenClRunner.Run(request) : CudaRunner.Run(request);
+            var outcome = request.Target.Backend switch
+            {
+                "opencl" => OpenClRunner.Run(request),
+                "nvptx" => CudaRunner.Run(request),
+                _ => IlgpuRunner.Run(request, request.PackageCode),
+            };
             deployment.Usage.Append(outcome.Usage!, request.Kernel.Name, request.Target.ToString(), request.User);
             return outcome;
         }

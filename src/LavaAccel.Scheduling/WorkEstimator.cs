@@ -16,9 +16,13 @@ public static class WorkEstimator
     private const uint SpirKernel = 76;
     private static readonly HashSet<int> FloatOpcodes = [9, 11, 13, 16, 19]; // fadd fsub fmul fdiv frem
 
-    /// <summary>(FLOPs, bytes) per work-item of <paramref name="kernel"/>; (0, 0) when the IR cannot be read.</summary>
+    /// <summary>(FLOPs, bytes) per work-item of <paramref name="kernel"/>; (0, 0) when the IR cannot be read or the package has none (C# kernels).</summary>
     public static (double Flops, double Bytes) PerWorkItem(Package package, string kernel)
     {
+        if (package.IsIlgpu)
+        {
+            return (0, 0);
+        }
         try
         {
             using var context = new LlvmContext();

@@ -2,12 +2,19 @@ using LavaAccel.Llvm;
 
 namespace LavaAccel.Toolchain;
 
-/// <summary><c>lava pack</c>: OpenCL C source → deterministic <c>.lava</c> package.</summary>
+/// <summary>
+/// <c>lava pack</c>: OpenCL C source → deterministic <c>.lava</c> package with LAVA IR; C# files
+/// (a <c>.cs</c>, a directory or a <c>.csproj</c>) → a package with ILGPU kernels.
+/// </summary>
 public static class PackageBuilder
 {
     /// <summary>Compiles <paramref name="sourcePath"/> and builds its package.</summary>
     public static Package Pack(string sourcePath, PackOptions options)
     {
+        if (CSharp.CSharpPackageBuilder.Handles(sourcePath))
+        {
+            return CSharp.CSharpPackageBuilder.Pack(sourcePath, options);
+        }
         if (!File.Exists(sourcePath))
         {
             throw new LavaException($"kernel source '{sourcePath}' does not exist");

@@ -36,6 +36,14 @@ public static class KernelSuite
         Spmv(500, groupMultiple: 64),
     ];
 
+    /// <summary>The C# (ILGPU) ports under <c>kernels/csharp/</c>, against the same references as their OpenCL C twins.</summary>
+    public static IReadOnlyList<SuiteCase> CSharp { get; } =
+    [
+        Saxpy(4096) with { Name = "cs_saxpy_4096", File = "csharp/Saxpy.cs" },
+        SgemmNaive(m: 32, n: 64, k: 48) with { Name = "cs_sgemm_naive_32x64x48", File = "csharp/Sgemm.cs" },
+        ReduceSum(4096, local: 64) with { Name = "cs_reduce_sum_4096_l64", File = "csharp/Reduction.cs" },
+    ];
+
     private static readonly IReadOnlyList<SuiteCase> BenchmarkCases =
     [
         Saxpy(16 << 20),
@@ -56,7 +64,7 @@ public static class KernelSuite
 
     /// <summary>The case named <paramref name="name"/>, from <see cref="All"/> or <see cref="Benchmark"/>.</summary>
     public static SuiteCase Get(string name) =>
-        All.Concat(BenchmarkCases).FirstOrDefault(c => c.Name == name)
+        All.Concat(BenchmarkCases).Concat(CSharp).FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"No suite case named '{name}'.", nameof(name));
 
     // ---- saxpy ----

@@ -27,7 +27,7 @@ public sealed class SuiteRunner : IDisposable
             if (!_packages.TryGetValue(suiteCase.File, out var entry))
             {
                 var package = PackageBuilder.Pack(Path.Combine(KernelsDirectory, suiteCase.File), new PackOptions([]));
-                var path = Path.Combine(_work.FullName, Path.ChangeExtension(suiteCase.File, ".lava"));
+                var path = Path.Combine(_work.FullName, Path.ChangeExtension(suiteCase.File.Replace('/', '_'), ".lava"));
                 package.Save(path);
                 entry = (package, path);
                 _packages[suiteCase.File] = entry;
@@ -44,7 +44,7 @@ public sealed class SuiteRunner : IDisposable
         {
             if (!_variants.TryGetValue((suiteCase.File, target), out var variant))
             {
-                variant = Path.Combine(_work.FullName, $"{Path.GetFileNameWithoutExtension(suiteCase.File)}-{target.ToString().Replace('/', '_')}.so");
+                variant = Path.Combine(_work.FullName, $"{Path.GetFileNameWithoutExtension(suiteCase.File.Replace('/', '_'))}-{target.ToString().Replace('/', '_')}.so");
                 CompileWorkerClient.Compile(packagePath, target, variant);
                 _variants[(suiteCase.File, target)] = variant;
             }
@@ -88,7 +88,9 @@ public sealed class SuiteRunner : IDisposable
     {
         var prepared = Prepare(suiteCase);
         var variant = VariantFor(suiteCase, target);
-        var outcome = VariantRunner.Run(new RunRequest(variant, target, prepared.Kernel, prepared.Range, prepared.Arguments, repeat, 0, TimeSpan.FromMinutes(5)));
+        var package = PackageFor(suiteCase).Package;
+        var outcome = VariantRunner.Run(new RunRequest(variant, target, prepared.Kernel, prepared.Range, prepared.Arguments, repeat, 0, TimeSpan.FromMinutes(5),
+            PackageCode: package.IsIlgpu ? package.Code : null));
         return (prepared.Typed(outcome.Buffers), outcome);
     }
 

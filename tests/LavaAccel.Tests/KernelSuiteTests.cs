@@ -30,6 +30,24 @@ public sealed class KernelSuiteTests(SuiteRunnerFixture fixture) : IClassFixture
         Assert.True(mismatch is null, $"{caseName} on {target}: {mismatch}");
     }
 
+    public static TheoryData<string, string> CSharpCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var target in RunnableTargets.Ilgpu)
+        {
+            foreach (var suiteCase in KernelSuite.KernelSuite.CSharp)
+            {
+                data.Add(suiteCase.Name, target.ToString());
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CSharpCases))]
+    public void CSharp_kernel_matches_the_reference_of_its_OpenCL_twin(string caseName, string target) =>
+        Suite_kernel_matches_its_reference(caseName, target);
+
     [Fact]
     public void Every_architecture_family_is_tested()
     {

@@ -16,4 +16,8 @@ public static class RunnableTargets
     /// <summary>NVPTX targets the GPU here runs (none without a GPU: those suite cases are then absent).</summary>
     public static IReadOnlyList<TargetId> Gpu { get; } =
         BackendRegistry.AllTargets.Where(t => t.Backend == "nvptx" && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
+
+    /// <summary>ILGPU targets that run here: ilgpu/cpu always, its PTX targets where a GPU is present.</summary>
+    public static IReadOnlyList<TargetId> Ilgpu { get; } =
+        BackendRegistry.AllTargets.Where(t => t.Backend == "ilgpu" && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToArray();
 }

@@ -25,7 +25,7 @@ internal static class CompileCommand
         {
             var json = result.GetValue(CliOutput.JsonOption);
             var package = KernelLauncher.OpenInput(result.GetValue(input)!, result.GetValue(defines));
-            var ids = ParseTargets(result.GetValue(targets)!);
+            var ids = ParseTargets(result.GetValue(targets)!, package);
             var emitDirectory = result.GetValue(emit);
             var cache = new VariantCache();
             var work = Directory.CreateTempSubdirectory("lava-compile-");
@@ -60,11 +60,11 @@ internal static class CompileCommand
         return command;
     }
 
-    private static TargetId[] ParseTargets(string text)
+    private static TargetId[] ParseTargets(string text, Package package)
     {
         if (text.Trim() == "all")
         {
-            return BackendRegistry.AllTargets.ToArray();
+            return [.. BackendRegistry.TargetsFor(package)];
         }
         var ids = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TargetId.Parse).Distinct().ToArray();
         foreach (var id in ids)

@@ -22,8 +22,9 @@ internal static class InspectCommand
             var m = loaded.Manifest;
             Console.WriteLine($"package   {m.Name} {m.Version}");
             Console.WriteLine($"digest    {loaded.Digest}");
-            Console.WriteLine($"IR        {m.IrFormat}, {CliOutput.Bytes(loaded.Ir.Length)}, {m.IrDigest}");
-            Console.WriteLine($"language  OpenCL C {m.LanguageVersion[2..]}{(m.Defines.Count > 0 ? "  defines: " + string.Join(" ", m.Defines) : "")}");
+            Console.WriteLine($"{(loaded.IsIlgpu ? "IL      " : "IR      ")}  {m.IrFormat}, {CliOutput.Bytes(loaded.Code.Length)}, {m.IrDigest}");
+            var language = loaded.IsIlgpu ? $"C# {m.LanguageVersion["csharp-".Length..]} (ILGPU kernels)" : $"OpenCL C {m.LanguageVersion[2..]}";
+            Console.WriteLine($"language  {language}{(m.Defines.Count > 0 ? "  defines: " + string.Join(" ", m.Defines) : "")}");
             Console.WriteLine($"features  {(m.Features.Count > 0 ? string.Join(", ", m.Features) : "none")}");
             Console.WriteLine($"sources   {string.Join(", ", m.Sources)}");
             PrintKernels(loaded);
@@ -53,7 +54,7 @@ internal static class InspectCommand
             ["size"] = package.Bytes.Length,
             ["ir_format"] = m.IrFormat,
             ["ir_digest"] = m.IrDigest,
-            ["ir_size"] = package.Ir.Length,
+            ["ir_size"] = package.Code.Length,
             ["language_version"] = m.LanguageVersion,
             ["defines"] = new JsonArray([.. m.Defines.Select(d => (JsonNode?)d)]),
             ["features"] = new JsonArray([.. m.Features.Select(f => (JsonNode?)f)]),
