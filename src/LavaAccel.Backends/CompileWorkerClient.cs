@@ -13,7 +13,7 @@ public static class CompileWorkerClient
     {
         BackendRegistry.For(target); // unknown targets fail here, with the usual message
         var clock = Stopwatch.StartNew();
-        var start = WorkerStartInfo();
+        var start = WorkerExecutable.StartInfo(WorkerName);
         start.ArgumentList.Add(Path.GetFullPath(packagePath));
         start.ArgumentList.Add(target.ToString());
         start.ArgumentList.Add(Path.GetFullPath(outputPath));
@@ -42,32 +42,4 @@ public static class CompileWorkerClient
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-
-    private static ProcessStartInfo WorkerStartInfo()
-    {
-        var baseDir = AppContext.BaseDirectory;
-        var apphost = Path.Combine(baseDir, WorkerName);
-        var dll = Path.Combine(baseDir, WorkerName + ".dll");
-        ProcessStartInfo start;
-        if (File.Exists(apphost))
-        {
-            start = new ProcessStartInfo(apphost);
-        }
-        else if (File.Exists(dll))
-        {
-            start = new ProcessStartInfo("dotnet");
-            start.ArgumentList.Add("exec");
-            start.ArgumentList.Add(dll);
-        }
-        else
-        {
-            throw new LavaException($"the compile worker is missing from {baseDir}");
-        }
-        start.RedirectStandardError = true;
-        start.RedirectStandardOutput = true;
-        start.UseShellExecute = false;
-        // A crash in LLVM should not leave a core file behind for every bad package.
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        return start;
-    }
 }

@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using LavaAccel.Backends;
 using LavaAccel.Backends.Ilgpu;
 using LavaAccel.Ilgpu;
 using LavaAccel.Sandbox;
@@ -5,35 +9,121 @@ using LavaAccel.Sandbox;
 namespace LavaAccel.Runtime;
 
 /// <summary>
-/// Runs <c>ilgpu/*</c> variants on ILGPU's accelerators in lava's process: <c>ilgpu/cpu</c> loads
-/// the kernels' assembly (the variant) on the CPU accelerator with bounds-checked views; the PTX
-/// and OpenCL targets run the package's assembly through ILGPU's CUDA or OpenCL accelerator, which
-/// regenerate the same code (ILGPU cannot load precompiled PTX through its public API). Not
-/// sandboxed: the reference policy and ILGPU's compiler are what keep a kernel in its lane
-/// (docs/ilgpu-backend.md).
+/// Runs <c>ilgpu/*</c> variants in <c>lava-ilgpu-worker</c>, a process of their own: ILGPU's CPU
+/// accelerator ends its process when a kernel indexes a view out of bounds, and its threads cannot
+/// be stopped, so lava reports the failure and kills the worker at the time limit instead.
+/// <c>ilgpu/cpu</c> loads the variant (the kernels' assembly); the PTX and OpenCL targets run the
+/// package's assembly through ILGPU's CUDA or OpenCL accelerator, which regenerate the same code
+/// (ILGPU's public API cannot load precompiled PTX). The worker is not in a container: the
+/// reference policy and ILGPU's compiler keep a kernel to computing (docs/ilgpu-backend.md).
 /// </summary>
 public static class IlgpuRunner
 {
-    private static readonly Lock Gate = new();
+    private const string WorkerName = "lava-ilgpu-worker";
 
-    /// <summary>Runs the request; a compile, launch or time-limit failure is one error line.</summary>
+    /// <summary>Runs the request; a compile, launch, assertion or time-limit failure is one error line.</summary>
     public static RunOutcome Run(RunRequest request, byte[]? packageIl = null)
     {
         var device = request.Target == IlgpuBackend.Cpu ? IlgpuDevice.Cpu
             : request.Target == IlgpuBackend.OpenCl ? IlgpuDevice.OpenCl
             : IlgpuBackend.SmOf(request.Target) is not null ? IlgpuDevice.Cuda
             : throw new LavaException($"{request.Target} does not run through ILGPU");
-        var il = device == IlgpuDevice.Cpu ? File.ReadAllBytes(request.VariantPath)
-            : packageIl ?? throw new LavaException($"{request.Target} runs from the package's assembly; none was given");
-        using var measure = new InProcessUsage();
-        lock (Gate)
+        var work = Directory.CreateTempSubdirectory("lava-ilgpu-");
+        try
         {
-            using var assembly = IlgpuAssembly.Load(il, $"variant of {request.Kernel.Name}");
+            var assembly = request.VariantPath;
+            if (device != IlgpuDevice.Cpu)
+            {
+                assembly = Path.Combine(work.FullName, "kernels.dll");
+                File.WriteAllBytes(assembly, packageIl ?? throw new LavaException($"{request.Target} runs from the package's assembly; none was given"));
+            }
             var arguments = request.Arguments.Select(DeviceArguments.From).ToArray();
-            var (times, outputs) = IlgpuLauncher.Run(assembly, request.Kernel.Name, arguments, request.Range.Global, request.Range.Local,
-                Math.Max(1, request.Repeat), device, request.TimeLimit);
-            var usage = measure.Finish("ilgpu");
-            return new RunOutcome(times, outputs, usage.WallMs, "", SandboxKind.None, 0, 0, usage);
+            var job = new IlgpuJob(assembly, request.Kernel.Name, device, request.Range.Global, request.Range.Local, Math.Max(1, request.Repeat), arguments);
+            var start = WorkerExecutable.StartInfo(WorkerName);
+            start.ArgumentList.Add(job.Write(work.FullName));
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(start) ?? throw new LavaException($"cannot start {WorkerName}");
+            var stopped = "";
+            void Stop(string why)
+            {
+                stopped = why;
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // already gone
+                }
+            }
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                Stop("interrupted");
+            }
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(request.TimeLimit ?? Timeout.InfiniteTimeSpan))
+            {
+                Stop("timeout");
+            }
+            process.WaitForExit();
+            var wall = clock.Elapsed.TotalMilliseconds;
+            var kernel = $"kernel '{request.Kernel.Name}'";
+            if (stopped == "timeout")
+            {
+                throw new LavaException($"{kernel} on {request.Target} exceeded its time limit of {request.TimeLimit!.Value.TotalSeconds:0.###} s and was stopped");
+            }
+            if (stopped == "interrupted")
+            {
+                throw new LavaException($"interrupted: {kernel} on {request.Target} was stopped");
+            }
+            var message = stderr.Result.Trim();
+            if (process.ExitCode == 1 && message.Length > 0)
+            {
+                throw new LavaException(message);
+            }
+            if (process.ExitCode != 0)
+            {
+                throw new LavaException($"{kernel} {Crash(message, process.ExitCode)} on {request.Target}");
+            }
+            var report = JsonNode.Parse(stdout.Result)!.AsObject();
+            var times = report["times_ms"]!.AsArray().Select(t => t!.GetValue<double>()).ToArray();
+            var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (arguments[i].Kind == DeviceArgumentKind.Buffer && arguments[i].Writable)
+                {
+                    buffers[arguments[i].Name] = File.ReadAllBytes(IlgpuJob.BufferFile(work.FullName, i));
+                }
+            }
+            var usage = new UsageRecord($"ilgpu-{process.Id}", "none", wall,
+                report["cpu_user_ms"]!.GetValue<double>(), report["cpu_system_ms"]!.GetValue<double>(),
+                report["peak_bytes"]!.GetValue<long>(), ExitReason.Completed, "process");
+            return new RunOutcome(times, buffers, wall, "", SandboxKind.None, 0, 0, usage);
         }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    // ILGPU's CPU accelerator fails a kernel's assertions (bounds checks on views) with
+    // "Process terminated. Assertion Failed" and the assertion's message on the next line.
+    private static string Crash(string stderr, int exitCode)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var failed = Array.FindIndex(lines, l => l.Contains("Assertion Failed", StringComparison.Ordinal));
+        if (failed >= 0)
+        {
+            var what = lines.Skip(failed + 1).FirstOrDefault(l => !l.StartsWith("at ", StringComparison.Ordinal)) ?? "assertion failed";
+            return what.Contains("out of range", StringComparison.OrdinalIgnoreCase)
+                ? $"indexed a view out of bounds ({what})"
+                : $"failed an assertion ({what})";
+        }
+        var detail = lines.FirstOrDefault(l => !l.StartsWith("at ", StringComparison.Ordinal)) ?? "";
+        return $"crashed ({Signals.Describe(exitCode)}){(detail.Length > 0 ? ": " + detail : "")}";
     }
 }

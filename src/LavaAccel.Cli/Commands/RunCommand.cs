@@ -55,9 +55,12 @@ internal static class RunCommand
         var o = report.Outcome;
         if (o.Usage is { } u)
         {
-            Console.WriteLine(report.Choice.Target.Backend == "cpu"
-                ? $"sandbox   {o.Sandbox.Name()}: ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch"
-                : $"sandbox   none: the {report.Choice.Target.Backend} device runtime runs in lava's process");
+            Console.WriteLine(report.Choice.Target.Backend switch
+            {
+                "cpu" => $"sandbox   {o.Sandbox.Name()}: ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch",
+                "ilgpu" => "sandbox   none: ILGPU runs the kernel in lava-ilgpu-worker, a process of its own (not a container)",
+                var backend => $"sandbox   none: the {backend} device runtime runs in lava's process",
+            });
             Console.WriteLine($"usage     wall {CliOutput.Ms(u.WallMs)}, cpu {CliOutput.Ms(u.UserCpuMs)} user + {CliOutput.Ms(u.SystemCpuMs)} sys, peak memory {CliOutput.Bytes(u.PeakMemoryBytes)} ({u.Source})");
         }
         foreach (var (name, file) in outs)
