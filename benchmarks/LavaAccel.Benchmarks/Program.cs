@@ -6,6 +6,7 @@
 //   compile                                     BenchmarkDotNet: in-worker compile time
 //   scheduler                                   placement decisions/s and p99 on a simulated 1,000 × 4 cluster; makespan vs baselines
 //   opencl [--quick] [--repeat R]               suite kernels: opencl/spir on PoCL vs lava's CPU backend
+//   ilgpu [--quick] [--repeat R]                C# ports on ilgpu/cpu (and ilgpu/ptx where a GPU runs) vs their OpenCL C twins on lava
 //   dispatch [--samples N]                      job ready → kernel entered: in-process, plain process, bwrap, runc cold, warm pools
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
 using BenchmarkDotNet.Running;
@@ -42,6 +43,9 @@ switch (command)
         break;
     case "opencl":
         OpenClComparison.Run(target, repeat, cases);
+        break;
+    case "ilgpu":
+        IlgpuComparison.Run(target, repeat, args.Contains("--quick"));
         break;
     case "dispatch":
         DispatchBench.Run(int.Parse(Option("--samples", "200"), System.Globalization.CultureInfo.InvariantCulture));

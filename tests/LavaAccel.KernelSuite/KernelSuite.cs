@@ -37,12 +37,17 @@ public static class KernelSuite
     ];
 
     /// <summary>The C# (ILGPU) ports under <c>kernels/csharp/</c>, against the same references as their OpenCL C twins.</summary>
-    public static IReadOnlyList<SuiteCase> CSharp { get; } =
-    [
-        Saxpy(4096) with { Name = "cs_saxpy_4096", File = "csharp/Saxpy.cs" },
-        SgemmNaive(m: 32, n: 64, k: 48) with { Name = "cs_sgemm_naive_32x64x48", File = "csharp/Sgemm.cs" },
-        ReduceSum(4096, local: 64) with { Name = "cs_reduce_sum_4096_l64", File = "csharp/Reduction.cs" },
-    ];
+    public static IReadOnlyList<SuiteCase> CSharp { get; } = [.. CSharpPairs(benchmark: false).Select(p => p.CSharp)];
+
+    /// <summary>Each C# port with its OpenCL C twin (same inputs, range and reference), at CI or benchmark size.</summary>
+    public static IReadOnlyList<(SuiteCase CSharp, SuiteCase OpenCl)> CSharpPairs(bool benchmark)
+    {
+        SuiteCase[] twins = benchmark
+            ? [Saxpy(1 << 20), SgemmNaive(m: 256, n: 256, k: 256), ReduceSum(1 << 16, local: 256)]
+            : [Saxpy(4096), SgemmNaive(m: 32, n: 64, k: 48), ReduceSum(4096, local: 64)];
+        string[] files = ["csharp/Saxpy.cs", "csharp/Sgemm.cs", "csharp/Reduction.cs"];
+        return [.. twins.Zip(files, (twin, file) => (twin with { Name = "cs_" + twin.Name, File = file }, twin))];
+    }
 
     private static readonly IReadOnlyList<SuiteCase> BenchmarkCases =
     [
