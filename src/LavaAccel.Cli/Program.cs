@@ -3,8 +3,9 @@ using System.CommandLine.Invocation;
 using LavaAccel;
 using LavaAccel.Cli;
 using LavaAccel.Cli.Commands;
+using LavaAccel.Cli.Service;
 
-var root = new RootCommand("lava — pack OpenCL C kernels into portable LLVM bitcode packages and run them natively on x86-64 and AArch64.");
+var root = new RootCommand("lava — pack OpenCL C (or C#) kernels into portable packages, run them natively on CPUs and devices, or submit them to the lava service.");
 root.Options.Add(CliOutput.JsonOption);
 root.Subcommands.Add(PackCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
@@ -17,6 +18,14 @@ root.Subcommands.Add(CacheCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(PlaceCommand.Create());
 root.Subcommands.Add(UsageCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(SubmitCommand.Create());
+root.Subcommands.Add(JobsCommands.List());
+root.Subcommands.Add(JobsCommands.Show());
+root.Subcommands.Add(JobsCommands.Cancel());
+root.Subcommands.Add(UsersCommand.Create());
+root.Options.Add(ServiceConnection.ServerOption);
+root.Options.Add(ServiceConnection.TokenOption);
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

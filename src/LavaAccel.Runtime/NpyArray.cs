@@ -146,6 +146,20 @@ public sealed class NpyArray
     /// <summary>Writes a version 1.0 .npy file.</summary>
     public void Save(string path)
     {
+        using var stream = File.Create(path);
+        Write(stream);
+    }
+
+    /// <summary>The bytes of a version 1.0 .npy file.</summary>
+    public byte[] Encode()
+    {
+        using var stream = new MemoryStream();
+        Write(stream);
+        return stream.ToArray();
+    }
+
+    private void Write(Stream stream)
+    {
         var shape = Shape.Length == 1
             ? $"({Shape[0].ToString(CultureInfo.InvariantCulture)},)"
             : "(" + string.Join(", ", Shape.Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")";
@@ -153,7 +167,6 @@ public sealed class NpyArray
         // The header is padded with spaces and ends in a newline so that data starts 64-aligned.
         var total = 10 + header.Length + 1;
         header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
-        using var stream = File.Create(path);
         stream.Write(Magic);
         stream.Write([1, 0]);
         stream.Write(BitConverter.GetBytes((ushort)header.Length));

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using LavaAccel.Api.V1;
+using Spectre.Console;
+
+namespace LavaAccel.Cli.Service;
+
+/// <summary><c>lava jobs</c>, <c>lava job ID</c>, <c>lava cancel ID</c>: the caller's jobs on the service.</summary>
+internal static class JobsCommands
+{
+    public static Command List()
+    {
+        var state = new Option<string?>("--state") { Description = "Only jobs in this state (queued, running, succeeded, failed, cancelled)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 50 };
+        var command = new Command("jobs", "List your jobs on the service") { state, limit };
+        command.SetAction(result =>
+        {
+            using var connection = ServiceConnection.Open(result);
+            var client = new JobService.JobServiceClient(connection.Channel);
+            var jobs = connection.Invoke(call => client.ListJobs(new ListJobsRequest { State = result.GetValue(state) ?? "", Limit = result.GetValue(limit) }, call)).Jobs;
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(new JsonArray([.. jobs.Select(j => (JsonNode)JobPrinter.Json(j))]));
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Simple).AddColumn("job").AddColumn("state").AddColumn("kernel").AddColumn("target").AddColumn(new TableColumn("kernel time").RightAligned()).AddColumn("error");
+            foreach (var job in jobs)
+            {
+                table.AddRow(job.Id, job.State, Markup.Escape(job.Kernel), job.Target, job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
+            }
+            CliOutput.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Show()
+    {
+        var id = new Argument<string>("ID") { Description = "Job id" };
+        var command = new Command("job", "Show one of your jobs") { id };
+        command.SetAction(result =>
+        {
+            using var connection = ServiceConnection.Open(result);
+            var client = new JobService.JobServiceClient(connection.Channel);
+            var job = connection.Invoke(call => client.GetJob(new GetJobRequest { Id = result.GetValue(id)! }, call));
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(JobPrinter.Json(job));
+            }
+            else
+            {
+                JobPrinter.Print(job);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Cancel()
+    {
+        var id = new Argument<string>("ID") { Description = "Job id" };
+        var command = new Command("cancel", "Cancel one of your jobs (a running kernel is stopped)") { id };
+        command.SetAction(result =>
+        {
+            using var connection = ServiceConnection.Open(result);
+            var client = new JobService.JobServiceClient(connection.Channel);
+            var job = connection.Invoke(call => client.CancelJob(new GetJobRequest { Id = result.GetValue(id)! }, call));
+            if (result.GetValue(CliOutput.JsonOption))
+            {
+                CliOutput.Json(JobPrinter.Json(job));
+            }
+            else
+            {
+                Console.WriteLine(job.State == "running" ? $"{job.Id}: cancelling (its kernel is being stopped)" : $"{job.Id}: {job.State}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using LavaAccel.Sandbox;
+using LavaAccel.Service;
+using Microsoft.Extensions.Hosting;
+
+namespace LavaAccel.Cli.Service;
+
+/// <summary><c>lava serve [--roles controller,access,compute] [--listen URL] [--data DIR]</c></summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var roles = new Option<string>("--roles") { Description = "Roles of this process (comma-separated)", DefaultValueFactory = _ => "controller,access,compute" };
+        var listen = new Option<string>("--listen") { Description = "Address to serve gRPC on", DefaultValueFactory = _ => ServiceConnection.DefaultServer };
+        var metrics = new Option<string?>("--metrics-listen") { Description = "Address of the Prometheus /metrics endpoint (HTTP/1.1; default: the listen port + 1)" };
+        var data = new Option<string?>("--data") { Description = "Database, packages and tokens (default: LAVA_HOME/service)" };
+        var workers = new Option<int?>("--workers") { Description = "Jobs run at once on this node (default: one per core)" };
+        var pool = new Option<int>("--pool") { Description = "Warm containers kept ready per sandbox kind and limits", DefaultValueFactory = _ => 2 };
+        var sandbox = new Option<string>("--sandbox") { Description = "Isolation of CPU jobs: oci, bwrap or none", DefaultValueFactory = _ => "auto" };
+        var maxUpload = new Option<string>("--max-upload") { Description = "Largest package accepted", DefaultValueFactory = _ => "256M" };
+        var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage")
+        {
+            roles, listen, metrics, data, workers, pool, sandbox, maxUpload,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var roleSet = result.GetValue(roles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+            var unknown = roleSet.Except(["controller", "access", "compute"]).ToList();
+            if (unknown.Count > 0 || roleSet.Count == 0)
+            {
+                throw new LavaException($"--roles: unknown role {string.Join(", ", unknown)} (controller, access, compute)");
+            }
+            if (roleSet.Contains("compute") && !roleSet.Contains("controller"))
+            {
+                throw new LavaException("--roles compute without controller: a separate compute node joins with `lava node --controller URL`, which this build does not have yet");
+            }
+            var options = new ServiceOptions
+            {
+                DataDirectory = Path.GetFullPath(result.GetValue(data) ?? ServiceConnection.DefaultDataDirectory),
+                Listen = result.GetValue(listen)!,
+                MetricsListen = result.GetValue(metrics),
+                Roles = roleSet,
+                Workers = result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount),
+                PoolSize = Math.Max(0, result.GetValue(pool)),
+                Sandbox = SandboxKinds.Parse(result.GetValue(sandbox)!),
+                MaxUploadBytes = SandboxLimits.ParseSize(result.GetValue(maxUpload)!),
+            };
+            await using var app = ServiceHost.Build(options);
+            await app.StartAsync(cancellation).ConfigureAwait(false);
+            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))} on {options.Listen} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
+            await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

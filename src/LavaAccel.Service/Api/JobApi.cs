@@ -1,0 +1,160 @@
+using Grpc.Core;
+using LavaAccel.Api.V1;
+using LavaAccel.Backends;
+using LavaAccel.Runtime;
+using LavaAccel.Service.Security;
+using LavaAccel.Service.Storage;
+
+namespace LavaAccel.Service.Api;
+
+/// <summary>
+/// <c>lava.v1.JobService</c>. Submit checks what can be checked at once (package visible to the
+/// caller, kernel, range, argument names, target, quotas) and stores the job before replying; a
+/// user only ever sees their own jobs (another user's id is NOT_FOUND, not PERMISSION_DENIED).
+/// </summary>
+public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics metrics) : JobService.JobServiceBase
+{
+    private const int MaxListed = 1000;
+
+    public override Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        try
+        {
+            if (!packages.Visible(request.PackageDigest, user.Name))
+            {
+                throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)");
+            }
+            Validate(packages.Load(request.PackageDigest), request);
+            var memory = request.MemoryLimitBytes;
+            if (memory < 0)
+            {
+                throw RpcErrors.Invalid("memory_limit_bytes must not be negative");
+            }
+            if (user.MaxMemoryBytes is { } maxMemory)
+            {
+                if (memory > maxMemory)
+                {
+                    throw new QuotaExceededException($"a memory limit of {memory} bytes exceeds user '{user.Name}''s quota of {maxMemory}");
+                }
+                memory = memory == 0 ? maxMemory : memory;
+            }
+            var job = jobs.Submit(user, request, memory);
+            metrics.Submitted();
+            return Task.FromResult(job);
+        }
+        catch (LavaException e)
+        {
+            throw RpcErrors.From(e);
+        }
+    }
+
+    public override Task<Job> GetJob(GetJobRequest request, ServerCallContext context) =>
+        Task.FromResult(Find(request.Id, context));
+
+    public override Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        if (request.State.Length > 0 && !JobStates.All.Contains(request.State))
+        {
+            throw RpcErrors.Invalid($"unknown state '{request.State}' (one of {string.Join(", ", JobStates.All)})");
+        }
+        var limit = request.Limit is > 0 and <= MaxListed ? request.Limit : 100;
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(jobs.List(user.Name, request.State, limit));
+        return Task.FromResult(response);
+    }
+
+    public override async Task WatchJob(GetJobRequest request, IServerStreamWriter<Job> responseStream, ServerCallContext context)
+    {
+        var job = Find(request.Id, context);
+        var owner = job.Owner;
+        await responseStream.WriteAsync(job, context.CancellationToken).ConfigureAwait(false);
+        while (!JobStates.IsFinal(job.State))
+        {
+            await jobs.Changed.WaitAsync(TimeSpan.FromSeconds(1), context.CancellationToken).ConfigureAwait(false);
+            var now = jobs.Get(request.Id, owner) ?? throw RpcErrors.NotFound($"job {request.Id} disappeared");
+            if (now.State != job.State || now.Attempts != job.Attempts)
+            {
+                await responseStream.WriteAsync(now, context.CancellationToken).ConfigureAwait(false);
+            }
+            job = now;
+        }
+    }
+
+    public override Task<Job> CancelJob(GetJobRequest request, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        return Task.FromResult(jobs.Cancel(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}"));
+    }
+
+    public override Task<JobOutputs> GetOutputs(GetJobRequest request, ServerCallContext context)
+    {
+        var job = Find(request.Id, context);
+        if (job.State != JobStates.Succeeded)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"job {job.Id} is {job.State}{(job.Error.Length > 0 ? ": " + job.Error : "")}; only succeeded jobs have outputs"));
+        }
+        var outputs = new JobOutputs();
+        outputs.Outputs.AddRange(jobs.Outputs(job.Id));
+        return Task.FromResult(outputs);
+    }
+
+    private Job Find(string id, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        return jobs.Get(id, user.Name) ?? throw RpcErrors.NotFound($"no job {id}");
+    }
+
+    // Bad requests fail here, with the caller still waiting, rather than as failed jobs later.
+    private static void Validate(Package package, SubmitJobRequest request)
+    {
+        var kernel = package.Manifest.GetKernel(request.Kernel);
+        if (request.Global.Count is < 1 or > 3)
+        {
+            throw new LavaException($"global size has {request.Global.Count} dimensions (1 to 3)");
+        }
+        new NdRange([.. request.Global], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
+        var given = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var argument in request.Arguments)
+        {
+            if (kernel.Arguments.All(a => a.Name != argument.Name))
+            {
+                throw new LavaException($"kernel '{kernel.Name}' has no argument '{argument.Name}' (arguments: {string.Join(", ", kernel.Arguments.Select(a => a.Name))})");
+            }
+            if (!given.Add(argument.Name))
+            {
+                throw new LavaException($"argument '{argument.Name}' is given twice");
+            }
+            if (argument.ValueCase == JobArgument.ValueOneofCase.Text && argument.Text.StartsWith('@'))
+            {
+                throw new LavaException($"argument '{argument.Name}': files on the server cannot be named; send the buffer as npy bytes");
+            }
+            if (argument.ValueCase == JobArgument.ValueOneofCase.None)
+            {
+                throw new LavaException($"argument '{argument.Name}' has no value");
+            }
+        }
+        var missing = kernel.Arguments.Where(a => !given.Contains(a.Name)).Select(a => a.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new LavaException($"kernel '{kernel.Name}' needs arguments {string.Join(", ", missing)}");
+        }
+        if (request.Target.Length > 0 && request.Target != "auto")
+        {
+            var target = TargetId.Parse(request.Target);
+            if (!BackendRegistry.For(target).Accepts(package))
+            {
+                throw new LavaException($"target {target} does not compile this package's kind of kernels");
+            }
+        }
+        if (request.Repeat is < 0 or > 10_000)
+        {
+            throw new LavaException($"repeat {request.Repeat} is out of range (1 to 10000)");
+        }
+        if (request.TimeLimitSeconds < 0)
+        {
+            throw new LavaException("time_limit_seconds must not be negative");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Grpc.Core;
+using LavaAccel.Api.V1;
+using LavaAccel.Service.Security;
+using LavaAccel.Service.Storage;
+
+namespace LavaAccel.Service.Api;
+
+/// <summary><c>lava.v1.PackageService</c>: streamed uploads (size-limited, checked, de-duplicated by digest).</summary>
+public sealed class PackageApi(PackageStore packages, ServiceOptions options, ServiceMetrics metrics) : PackageService.PackageServiceBase
+{
+    public override async Task<PackageInfo> UploadPackage(IAsyncStreamReader<PackageChunk> requestStream, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        using var buffer = new MemoryStream();
+        var expected = "";
+        await foreach (var chunk in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            if (expected.Length == 0 && chunk.Digest.Length > 0)
+            {
+                expected = chunk.Digest;
+            }
+            if (buffer.Length + chunk.Data.Length > options.MaxUploadBytes)
+            {
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, $"package larger than the upload limit of {options.MaxUploadBytes} bytes"));
+            }
+            chunk.Data.WriteTo(buffer);
+        }
+        metrics.Uploaded(buffer.Length);
+        try
+        {
+            var (package, deduplicated) = packages.Store(buffer.ToArray(), user.Name);
+            if (expected.Length > 0 && expected != package.Digest)
+            {
+                throw RpcErrors.Invalid($"the upload's digest is {package.Digest}, not {expected} (corrupted in transit?)");
+            }
+            return Describe(package, buffer.Length, deduplicated);
+        }
+        catch (LavaException e)
+        {
+            throw RpcErrors.From(e);
+        }
+    }
+
+    public override Task<PackageInfo> GetPackage(GetPackageRequest request, ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        try
+        {
+            if (!packages.Visible(request.Digest, user.Name))
+            {
+                throw RpcErrors.NotFound($"no package {request.Digest} (upload it first)");
+            }
+            var package = packages.Load(request.Digest);
+            return Task.FromResult(Describe(package, package.Bytes.Length, deduplicated: true));
+        }
+        catch (LavaException e)
+        {
+            throw RpcErrors.From(e);
+        }
+    }
+
+    private static PackageInfo Describe(Package package, long size, bool deduplicated)
+    {
+        var info = new PackageInfo { Digest = package.Digest, Name = package.Manifest.Name, Version = package.Manifest.Version, SizeBytes = size, Deduplicated = deduplicated };
+        info.Kernels.AddRange(package.Manifest.Kernels.Select(k => new KernelInfo { Name = k.Name, Signature = k.ToString() }));
+        return info;
+    }
+}

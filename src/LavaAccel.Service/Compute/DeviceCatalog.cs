@@ -1,0 +1,94 @@
+using System.Text.Json;
+using LavaAccel.Api.V1;
+using LavaAccel.Cache;
+using LavaAccel.Devices;
+using LavaAccel.Service.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace LavaAccel.Service.Compute;
+
+/// <summary>
+/// The devices this service knows with their live state, kept as a ready-made snapshot: a device
+/// query is answered from memory (the state is refreshed when jobs change and on every heartbeat
+/// tick), so it costs no database round trip.
+/// </summary>
+public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : BackgroundService
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
+    private readonly Lazy<IReadOnlyList<Device>> _devices = new(() => Discover(options.NodeName));
+    private ListDevicesResponse _snapshot = new();
+
+    /// <summary>Pulsed whenever the snapshot changes.</summary>
+    public ChangeSignal Changed { get; } = new();
+
+    /// <summary>The current snapshot (do not modify).</summary>
+    public ListDevicesResponse Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Refresh();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await jobs.Changed.WaitAsync(Heartbeat, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(20, stoppingToken).ConfigureAwait(false); // coalesce bursts of job changes
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            Refresh();
+        }
+    }
+
+    /// <summary>Rebuilds the snapshot from the store now.</summary>
+    public void Refresh()
+    {
+        var (queued, running) = jobs.Load();
+        var now = ServiceDatabase.NowMs();
+        var free = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var snapshot = new ListDevicesResponse();
+        foreach (var device in _devices.Value)
+        {
+            var copy = device.Clone();
+            copy.State = new DeviceState
+            {
+                Online = true,
+                QueuedJobs = copy.Kind == "cpu" ? queued : 0,
+                RunningJobs = copy.Kind == "cpu" ? running : 0,
+                FreeMemoryBytes = free,
+                HeartbeatUnixMs = now,
+            };
+            snapshot.Devices.Add(copy);
+        }
+        Volatile.Write(ref _snapshot, snapshot);
+        Changed.Pulse();
+    }
+
+    private static List<Device> Discover(string node)
+    {
+        var devices = new List<Device>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var profile in LocalDevices.Discover(LavaHome.Path))
+        {
+            var n = seen[profile.Id] = seen.GetValueOrDefault(profile.Id) + 1;
+            var device = new Device
+            {
+                Id = $"{node}/{profile.Id}{(n > 1 ? "-" + n : "")}",
+                Node = node,
+                Kind = profile.Kind,
+                Model = profile.Model,
+                ProfileJson = JsonSerializer.Serialize(profile, DeviceJsonContext.Default.DeviceProfile),
+            };
+            device.Targets.AddRange(profile.Targets);
+            if (profile.Kind == "cpu")
+            {
+                device.Targets.Add("ilgpu/cpu");
+            }
+            devices.Add(device);
+        }
+        return devices;
+    }
+}

@@ -1,0 +1,126 @@
+using LavaAccel.Cache;
+using LavaAccel.Sandbox;
+using LavaAccel.Scheduling;
+using LavaAccel.Service.Api;
+using LavaAccel.Service.Compute;
+using LavaAccel.Service.Security;
+using LavaAccel.Service.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace LavaAccel.Service;
+
+/// <summary>
+/// <c>lava serve</c>: the gRPC service (Kestrel, HTTP/2) with the roles it is given — access (the
+/// user-facing services), controller (the job store) and compute (the embedded node that runs
+/// jobs) — plus gRPC health and reflection and Prometheus metrics at <c>/metrics</c>.
+/// </summary>
+public static class ServiceHost
+{
+    /// <summary>File under the data directory holding the first admin's token.</summary>
+    public const string AdminTokenFile = "admin.token";
+
+    /// <summary>Builds the service; <see cref="WebApplication.RunAsync(string?)"/> serves it.</summary>
+    public static WebApplication Build(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter("LavaAccel", LogLevel.Information);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+        // gRPC over cleartext HTTP/2 (prior knowledge) on the listen address; Prometheus scrapes
+        // HTTP/1.1, which Kestrel cannot offer on the same cleartext port, so metrics get their own.
+        var grpcUri = ParseListen(options.Listen, "--listen");
+        var metricsUri = ParseListen(options.MetricsListen ?? $"{grpcUri.Scheme}://{grpcUri.Host}:{grpcUri.Port + 1}", "--metrics-listen");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, grpcUri, HttpProtocols.Http2);
+            Listen(kestrel, metricsUri, HttpProtocols.Http1);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
+        });
+        var services = builder.Services;
+        services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<TokenAuthInterceptor>();
+            grpc.MaxReceiveMessageSize = 64 << 20;
+            grpc.MaxSendMessageSize = 512 << 20;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck("database", () => HealthCheckResult.Healthy());
+        services.AddSingleton(options);
+        services.AddSingleton(new ServiceDatabase(options.DataDirectory));
+        services.AddSingleton<UserStore>();
+        services.AddSingleton(sp => new PackageStore(sp.GetRequiredService<ServiceDatabase>(), options.DataDirectory));
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton<DeviceCatalog>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceCatalog>());
+        if (options.Roles.Contains("compute"))
+        {
+            services.AddSingleton(_ => new VariantCache());
+            services.AddSingleton(_ => new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)));
+            services.AddSingleton(_ => new Deployment(LavaHome.Path, options.PoolSize));
+            services.AddSingleton<JobRunner>();
+            services.AddHostedService<JobExecutor>();
+        }
+        var app = builder.Build();
+        EnsureAdmin(app.Services.GetRequiredService<UserStore>(), options.DataDirectory);
+        app.MapGrpcService<DeviceApi>();
+        app.MapGrpcService<PackageApi>();
+        app.MapGrpcService<JobApi>();
+        app.MapGrpcService<UsageApi>();
+        app.MapGrpcService<DiagnosticsApi>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapMetrics("/metrics").RequireHost($"*:{metricsUri.Port}");
+        return app;
+    }
+
+    private static Uri ParseListen(string text, string option) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.Port > 0
+            ? uri
+            : throw new LavaException($"{option} '{text}' is not an http://HOST:PORT address");
+
+    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols)
+    {
+        if (uri.Host == "localhost")
+        {
+            kestrel.ListenLocalhost(uri.Port, o => o.Protocols = protocols);
+        }
+        else if (System.Net.IPAddress.TryParse(uri.Host, out var address))
+        {
+            kestrel.Listen(address, uri.Port, o => o.Protocols = protocols);
+        }
+        else
+        {
+            throw new LavaException($"listen address '{uri}' must be an IP address or localhost");
+        }
+    }
+
+    /// <summary>On first start: creates the admin user and writes its token to <c>DATA/admin.token</c> (mode 600).</summary>
+    public static void EnsureAdmin(UserStore users, string dataDirectory)
+    {
+        if (users.Any())
+        {
+            return;
+        }
+        var token = users.Add(new UserAccount("admin", Admin: true));
+        var path = Path.Combine(dataDirectory, AdminTokenFile);
+        File.WriteAllText(path, token + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

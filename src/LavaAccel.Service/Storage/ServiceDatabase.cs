@@ -1,0 +1,123 @@
+using Microsoft.Data.Sqlite;
+
+namespace LavaAccel.Service.Storage;
+
+/// <summary>
+/// The controller's SQLite database (<c>DATA/lava.db</c>) in WAL mode: users, packages, jobs and
+/// their outputs. Every state change is one transaction, so a <c>kill -9</c> at any point leaves
+/// either the old state or the new one. <c>synchronous=NORMAL</c>: safe against a crashed
+/// process; a power cut may lose the last transactions.
+/// </summary>
+public sealed class ServiceDatabase
+{
+    private const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+
+    /// <summary>Opens (creating when missing) the database under <paramref name="dataDirectory"/>.</summary>
+    public ServiceDatabase(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        Path = System.IO.Path.Combine(dataDirectory, "lava.db");
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new LavaException($"{Path} was written by a newer lava (schema {version}; this one knows {SchemaVersion})");
+        }
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS users(
+                name TEXT PRIMARY KEY,
+                token_sha256 TEXT NOT NULL UNIQUE,
+                admin INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                max_jobs INTEGER,
+                max_memory_bytes INTEGER,
+                max_device_seconds REAL);
+            CREATE TABLE IF NOT EXISTS packages(
+                digest TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                stored_ms INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS package_owners(
+                digest TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                PRIMARY KEY(digest, owner));
+            CREATE TABLE IF NOT EXISTS jobs(
+                id TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                owner TEXT NOT NULL,
+                package_digest TEXT NOT NULL,
+                kernel TEXT NOT NULL,
+                request BLOB NOT NULL,
+                state TEXT NOT NULL,
+                target TEXT NOT NULL DEFAULT '',
+                node TEXT NOT NULL DEFAULT '',
+                error TEXT NOT NULL DEFAULT '',
+                kernel_ms REAL NOT NULL DEFAULT 0,
+                cache_hit INTEGER NOT NULL DEFAULT 0,
+                memory_limit INTEGER NOT NULL DEFAULT 0,
+                created_ms INTEGER NOT NULL,
+                started_ms INTEGER NOT NULL DEFAULT 0,
+                finished_ms INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                cancel_requested INTEGER NOT NULL DEFAULT 0,
+                wall_ms REAL NOT NULL DEFAULT 0,
+                cpu_ms REAL NOT NULL DEFAULT 0,
+                device_ms REAL NOT NULL DEFAULT 0,
+                peak_bytes INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, seq);
+            CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs(owner, seq);
+            CREATE TABLE IF NOT EXISTS outputs(
+                job_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                npy BLOB NOT NULL,
+                PRIMARY KEY(job_id, name));
+            PRAGMA user_version = 1;
+            """);
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>An open connection (pooled) with the per-connection settings applied.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    /// <summary>Runs SQL without results.</summary>
+    public static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs SQL for one value.</summary>
+    public static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>A command with its parameters bound (null as NULL).</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    /// <summary>Milliseconds since the Unix epoch, now.</summary>
+    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,9 @@
+namespace LavaAccel.Service.Storage;
+
+/// <summary>A user of the service and their quotas (null: unlimited).</summary>
+/// <param name="Name">User name.</param>
+/// <param name="Admin">May see every user's usage and manage users.</param>
+/// <param name="MaxJobs">Jobs queued or running at once.</param>
+/// <param name="MaxMemoryBytes">Largest memory limit a job may ask for (and the default limit).</param>
+/// <param name="MaxDeviceSeconds">Device time all the user's jobs together may use.</param>
+public sealed record UserAccount(string Name, bool Admin, long? MaxJobs = null, long? MaxMemoryBytes = null, double? MaxDeviceSeconds = null);
