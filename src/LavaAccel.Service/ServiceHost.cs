@@ -88,7 +88,7 @@ public static class ServiceHost
     }
 
     private static Uri ParseListen(string text, string option) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.Port > 0
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.Port >= 0
             ? uri
             : throw new LavaException($"{option} '{text}' is not an http://HOST:PORT address");
 

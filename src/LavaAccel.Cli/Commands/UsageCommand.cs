@@ -10,7 +10,8 @@ namespace LavaAccel.Cli.Commands;
 
 /// <summary>
 /// <c>lava usage [--user U] [--last N]</c>: this node's usage log (LAVA_HOME/usage.jsonl), totals per
-/// user and exit reason, and the last jobs. (With the service, <c>lava usage --server</c> will ask it.)
+/// user and exit reason, and the last jobs. With <c>--server</c> (or LAVA_SERVER) it asks the service
+/// for the caller's usage (an admin may name any <c>--user</c>).
 /// </summary>
 internal static class UsageCommand
 {
@@ -23,6 +24,10 @@ internal static class UsageCommand
         command.Options.Add(last);
         command.SetAction(result =>
         {
+            if (LavaAccel.Cli.Service.ServiceConnection.Requested(result))
+            {
+                return Remote(result, result.GetValue(user));
+            }
             var log = new UsageLog(UsageLog.PathIn(LavaHome.Path));
             var who = result.GetValue(user);
             var records = log.Read().Where(r => r.ValueKind == JsonValueKind.Object && (who is null || Text(r, "user") == who)).ToArray();
@@ -73,6 +78,32 @@ internal static class UsageCommand
             return 0;
         });
         return command;
+    }
+
+    private static int Remote(ParseResult result, string? user)
+    {
+        using var connection = LavaAccel.Cli.Service.ServiceConnection.Open(result);
+        var client = new LavaAccel.Api.V1.UsageService.UsageServiceClient(connection.Channel);
+        var usage = connection.Invoke(call => client.GetUsage(new LavaAccel.Api.V1.GetUsageRequest { User = user ?? "" }, call));
+        if (result.GetValue(CliOutput.JsonOption))
+        {
+            CliOutput.Json(new JsonObject
+            {
+                ["server"] = connection.Server,
+                ["user"] = usage.User,
+                ["jobs"] = usage.Jobs,
+                ["succeeded"] = usage.Succeeded,
+                ["failed"] = usage.Failed,
+                ["cpu_seconds"] = Math.Round(usage.CpuSeconds, 6),
+                ["device_seconds"] = Math.Round(usage.DeviceSeconds, 6),
+                ["peak_memory_bytes"] = usage.PeakMemoryBytes,
+            });
+            return 0;
+        }
+        Console.WriteLine($"user      {usage.User} on {connection.Server}");
+        Console.WriteLine($"jobs      {usage.Jobs} ({usage.Succeeded} succeeded, {usage.Failed} failed)");
+        Console.WriteLine($"cpu       {usage.CpuSeconds:0.###} s; device {usage.DeviceSeconds:0.###} s; peak memory of a job {CliOutput.Bytes(usage.PeakMemoryBytes)}");
+        return 0;
     }
 
     private static string Text(JsonElement record, string name) =>

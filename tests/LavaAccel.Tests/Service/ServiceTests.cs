@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Health.V1;
+using LavaAccel.Api.V1;
+using LavaAccel.Runtime;
+
+namespace LavaAccel.Tests.Service;
+
+/// <summary>lava serve through its gRPC API: jobs end to end, users kept apart, bad input answered with clear statuses.</summary>
+public sealed class ServiceTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    private const string Saxpy = "__kernel void saxpy(float a, __global const float* x, __global float* y) { size_t i = get_global_id(0); y[i] = a * x[i] + y[i]; }";
+    private const string Spin = "__kernel void spin(__global volatile int* x) { while (x[0] == 0) { x[1] = x[1] + 1; } }";
+    private const string Crash = "__kernel void crash(__global int* x) { __global int* p = (__global int*)0x10; x[get_global_id(0)] = *p; }";
+
+    private static SubmitJobRequest SaxpyJob(Package package, int n = 1024)
+    {
+        var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = "saxpy" };
+        request.Global.Add(n);
+        request.Arguments.Add(new JobArgument { Name = "a", Text = "2" });
+        request.Arguments.Add(new JobArgument { Name = "x", Text = $"range:{n}" });
+        request.Arguments.Add(new JobArgument { Name = "y", Npy = ByteString.CopyFrom(NpyArray.FromArray(Enumerable.Repeat(1f, n).ToArray()).Encode()) });
+        return request;
+    }
+
+    private static SubmitJobRequest Single(Package package, string kernel, string argument, int n = 4)
+    {
+        var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = kernel, TimeLimitSeconds = 60 };
+        request.Global.Add(n);
+        request.Arguments.Add(new JobArgument { Name = argument, Text = $"zeros:{n}" });
+        return request;
+    }
+
+    private static float[] Floats(ByteString npy)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, npy.ToByteArray());
+            return (float[])NpyArray.Load(path).ToArray();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_submitted_job_runs_and_its_outputs_come_back()
+    {
+        using var user = service.NewUser("run");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var job = await user.Jobs.SubmitJobAsync(SaxpyJob(package), user.Call());
+        Assert.Equal("queued", job.State);
+        var done = await user.WaitAsync(job.Id);
+        Assert.True(done.State == "succeeded", $"{done.State}: {done.Error}");
+        Assert.StartsWith("cpu/", done.Target);
+        Assert.Equal(1, done.Attempts);
+        Assert.True(done.Usage.WallMs > 0);
+        var outputs = await user.Jobs.GetOutputsAsync(new GetJobRequest { Id = job.Id }, user.Call());
+        var y = Floats(Assert.Single(outputs.Outputs, o => o.Name == "y").Npy);
+        Assert.Equal(Enumerable.Range(0, 1024).Select(i => 2f * i + 1), y);
+        var usage = await user.Usage.GetUsageAsync(new GetUsageRequest(), user.Call());
+        Assert.Equal(1, usage.Succeeded);
+    }
+
+    [Fact]
+    public async Task A_user_never_sees_another_users_jobs_packages_or_outputs()
+    {
+        using var alice = service.NewUser("alice");
+        using var bob = service.NewUser("bob");
+        var package = await alice.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var job = await alice.Jobs.SubmitJobAsync(SaxpyJob(package), alice.Call());
+        await alice.WaitAsync(job.Id);
+        var get = await Assert.ThrowsAsync<RpcException>(async () => await bob.Jobs.GetJobAsync(new GetJobRequest { Id = job.Id }, bob.Call()));
+        Assert.Equal(StatusCode.NotFound, get.StatusCode);
+        var outputs = await Assert.ThrowsAsync<RpcException>(async () => await bob.Jobs.GetOutputsAsync(new GetJobRequest { Id = job.Id }, bob.Call()));
+        Assert.Equal(StatusCode.NotFound, outputs.StatusCode);
+        var cancel = await Assert.ThrowsAsync<RpcException>(async () => await bob.Jobs.CancelJobAsync(new GetJobRequest { Id = job.Id }, bob.Call()));
+        Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
+        Assert.Empty((await bob.Jobs.ListJobsAsync(new ListJobsRequest(), bob.Call())).Jobs);
+        var borrowed = await Assert.ThrowsAsync<RpcException>(async () => await bob.Jobs.SubmitJobAsync(SaxpyJob(package), bob.Call()));
+        Assert.Equal(StatusCode.NotFound, borrowed.StatusCode);
+        var peek = await Assert.ThrowsAsync<RpcException>(async () => await bob.Packages.GetPackageAsync(new GetPackageRequest { Digest = package.Digest }, bob.Call()));
+        Assert.Equal(StatusCode.NotFound, peek.StatusCode);
+        var others = await Assert.ThrowsAsync<RpcException>(async () => await bob.Usage.GetUsageAsync(new GetUsageRequest { User = job.Owner }, bob.Call()));
+        Assert.Equal(StatusCode.PermissionDenied, others.StatusCode);
+        // The same bytes uploaded by bob are stored once and then his.
+        var again = await bob.UploadAsync(package.Bytes);
+        Assert.True(again.Deduplicated);
+        Assert.Equal(package.Digest, again.Digest);
+    }
+
+    [Fact]
+    public async Task Missing_and_wrong_tokens_are_unauthenticated_and_health_needs_none()
+    {
+        using var nobody = service.Anonymous();
+        var missing = await Assert.ThrowsAsync<RpcException>(async () => await nobody.Devices.ListDevicesAsync(new ListDevicesRequest(), nobody.Call()));
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
+        using var forger = service.Anonymous("lava_" + new string('A', 43));
+        var wrong = await Assert.ThrowsAsync<RpcException>(async () => await forger.Jobs.ListJobsAsync(new ListJobsRequest(), forger.Call()));
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        var health = new Health.HealthClient(nobody.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        using var admin = service.Anonymous(service.AdminToken);
+        var devices = await admin.Devices.ListDevicesAsync(new ListDevicesRequest(), admin.Call());
+        Assert.Contains(devices.Devices, d => d.Kind == "cpu" && d.Targets.Any(t => t.StartsWith("cpu/", StringComparison.Ordinal)) && d.State.Online);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_clear_status_codes_and_the_server_keeps_serving()
+    {
+        using var user = service.NewUser("bad");
+        var garbage = await Assert.ThrowsAsync<RpcException>(async () => await user.UploadAsync("not a package at all"u8.ToArray()));
+        Assert.Equal(StatusCode.InvalidArgument, garbage.StatusCode);
+        Assert.Contains("not a .lava package", garbage.Status.Detail);
+        var huge = await Assert.ThrowsAsync<RpcException>(async () => await user.UploadAsync(new byte[5 << 20]));
+        Assert.Equal(StatusCode.ResourceExhausted, huge.StatusCode);
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(new SubmitJobRequest { PackageDigest = "sha256:" + new string('0', 64), Kernel = "k" }, user.Call()));
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var wrongKernel = SaxpyJob(package);
+        wrongKernel.Kernel = "sgemm";
+        var kernel = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(wrongKernel, user.Call()));
+        Assert.Equal(StatusCode.InvalidArgument, kernel.StatusCode);
+        Assert.Contains("no kernel 'sgemm'", kernel.Status.Detail);
+        var serverFile = SaxpyJob(package);
+        serverFile.Arguments[1].Text = "@/etc/passwd";
+        var file = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(serverFile, user.Call()));
+        Assert.Contains("files on the server", file.Status.Detail);
+        var noRange = SaxpyJob(package);
+        noRange.Global.Clear();
+        Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(noRange, user.Call()))).StatusCode);
+        var missing = SaxpyJob(package);
+        missing.Arguments.RemoveAt(2);
+        Assert.Contains("needs arguments y", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(missing, user.Call()))).Status.Detail);
+        var state = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.ListJobsAsync(new ListJobsRequest { State = "exploded" }, user.Call()));
+        Assert.Equal(StatusCode.InvalidArgument, state.StatusCode);
+        // A client that walks away in the middle of an upload harms nobody.
+        using (var cancel = new CancellationTokenSource())
+        {
+            var upload = user.Packages.UploadPackage(user.Call(cancel.Token));
+            await upload.RequestStream.WriteAsync(new PackageChunk { Data = ByteString.CopyFrom(package.Bytes, 0, 100) });
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<Exception>(async () => await upload.ResponseAsync);
+            upload.Dispose();
+        }
+        var good = await user.Jobs.SubmitJobAsync(SaxpyJob(package), user.Call());
+        Assert.Equal("succeeded", (await user.WaitAsync(good.Id)).State);
+    }
+
+    [Fact]
+    public async Task A_crashing_kernel_fails_its_job_with_the_reason_and_nothing_else()
+    {
+        using var user = service.NewUser("crash");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "crash.cl", Crash);
+        var job = await user.Jobs.SubmitJobAsync(Single(package, "crash", "x"), user.Call());
+        var done = await user.WaitAsync(job.Id);
+        Assert.Equal("failed", done.State);
+        Assert.Contains("SIGSEGV", done.Error);
+        var outputs = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.GetOutputsAsync(new GetJobRequest { Id = job.Id }, user.Call()));
+        Assert.Equal(StatusCode.FailedPrecondition, outputs.StatusCode);
+        var saxpy = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        Assert.Equal("succeeded", (await user.WaitAsync((await user.Jobs.SubmitJobAsync(SaxpyJob(saxpy), user.Call())).Id)).State);
+    }
+
+    [Fact]
+    public async Task Quotas_hold_at_submit_and_cancel_stops_a_running_kernel()
+    {
+        using var user = service.NewUser("quota", maxJobs: 1);
+        var package = await user.UploadSourceAsync(service.DataDirectory, "spin.cl", Spin);
+        var spinning = await user.Jobs.SubmitJobAsync(Single(package, "spin", "x"), user.Call());
+        var over = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(Single(package, "spin", "x"), user.Call()));
+        Assert.Equal(StatusCode.ResourceExhausted, over.StatusCode);
+        Assert.Contains("quota is 1", over.Status.Detail);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await user.Jobs.GetJobAsync(new GetJobRequest { Id = spinning.Id }, user.Call())).State != "running" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await user.Jobs.CancelJobAsync(new GetJobRequest { Id = spinning.Id }, user.Call());
+        var done = await user.WaitAsync(spinning.Id);
+        Assert.Equal("cancelled", done.State);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cancel took {clock.Elapsed}");
+        var next = await user.Jobs.SubmitJobAsync(Single(package, "spin", "x"), user.Call());
+        await user.Jobs.CancelJobAsync(new GetJobRequest { Id = next.Id }, user.Call());
+        Assert.Equal("cancelled", (await user.WaitAsync(next.Id)).State);
+    }
+
+    [Fact]
+    public async Task Watching_devices_shows_the_queue_change()
+    {
+        using var admin = service.Anonymous(service.AdminToken);
+        using var watch = admin.Devices.WatchDevices(new WatchDevicesRequest(), admin.Call());
+        Assert.True(await watch.ResponseStream.MoveNext());
+        Assert.Equal(DeviceEvent.Types.Kind.Snapshot, watch.ResponseStream.Current.Kind);
+        using var user = service.NewUser("watch");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        await user.Jobs.SubmitJobAsync(SaxpyJob(package), user.Call());
+        var changed = false;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!changed && await watch.ResponseStream.MoveNext(timeout.Token))
+        {
+            changed = watch.ResponseStream.Current.Kind == DeviceEvent.Types.Kind.Changed;
+        }
+        Assert.True(changed);
+    }
+
+    [Fact]
+    public async Task Prometheus_metrics_are_served_over_http1()
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
+        Assert.Contains("lava_jobs_submitted_total", text);
+    }
+}
