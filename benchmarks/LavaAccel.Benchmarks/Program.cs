@@ -7,6 +7,7 @@
 //   scheduler                                   placement decisions/s and p99 on a simulated 1,000 × 4 cluster; makespan vs baselines
 //   opencl [--quick] [--repeat R]               suite kernels: opencl/spir on PoCL vs lava's CPU backend
 //   ilgpu [--quick] [--repeat R]                C# ports on ilgpu/cpu (and ilgpu/ptx where a GPU runs) vs their OpenCL C twins on lava
+//   service [--seconds S] [--jobs N] [--clients C]   lava serve load: device queries/s vs echo, submit and end-to-end latency, a flood of jobs
 //   dispatch [--samples N]                      job ready → kernel entered: in-process, plain process, bwrap, runc cold, warm pools
 //   all                                         pocl + c, and write docs-ready Markdown to bench-results.md
 using BenchmarkDotNet.Running;
@@ -46,6 +47,11 @@ switch (command)
         break;
     case "ilgpu":
         IlgpuComparison.Run(target, repeat, args.Contains("--quick"));
+        break;
+    case "service":
+        ServiceLoad.Run(TimeSpan.FromSeconds(double.Parse(Option("--seconds", "5"), System.Globalization.CultureInfo.InvariantCulture)),
+            int.Parse(Option("--jobs", "10000"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Option("--clients", "50"), System.Globalization.CultureInfo.InvariantCulture));
         break;
     case "dispatch":
         DispatchBench.Run(int.Parse(Option("--samples", "200"), System.Globalization.CultureInfo.InvariantCulture));

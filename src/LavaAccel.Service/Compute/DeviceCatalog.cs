@@ -16,13 +16,25 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
     private readonly Lazy<IReadOnlyList<Device>> _devices = new(() => Discover(options.NodeName));
-    private ListDevicesResponse _snapshot = new();
+    private readonly Lock _refreshing = new();
+    private ListDevicesResponse? _snapshot;
 
     /// <summary>Pulsed whenever the snapshot changes.</summary>
     public ChangeSignal Changed { get; } = new();
 
-    /// <summary>The current snapshot (do not modify).</summary>
-    public ListDevicesResponse Snapshot => Volatile.Read(ref _snapshot);
+    /// <summary>The current snapshot (do not modify); the first call waits for discovery.</summary>
+    public ListDevicesResponse Snapshot
+    {
+        get
+        {
+            if (Volatile.Read(ref _snapshot) is { } ready)
+            {
+                return ready;
+            }
+            Refresh();
+            return Volatile.Read(ref _snapshot)!;
+        }
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,6 +58,15 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
     /// <summary>Rebuilds the snapshot from the store now.</summary>
     public void Refresh()
     {
+        lock (_refreshing)
+        {
+            Build();
+        }
+        Changed.Pulse();
+    }
+
+    private void Build()
+    {
         var (queued, running) = jobs.Load();
         var now = ServiceDatabase.NowMs();
         var free = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -64,7 +85,6 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
             snapshot.Devices.Add(copy);
         }
         Volatile.Write(ref _snapshot, snapshot);
-        Changed.Pulse();
     }
 
     private static List<Device> Discover(string node)
