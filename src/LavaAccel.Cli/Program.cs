@@ -24,6 +24,8 @@ root.Subcommands.Add(JobsCommands.List());
 root.Subcommands.Add(JobsCommands.Show());
 root.Subcommands.Add(JobsCommands.Cancel());
 root.Subcommands.Add(UsersCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(CertsCommand.Create());
 root.Options.Add(ServiceConnection.ServerOption);
 root.Options.Add(ServiceConnection.TokenOption);
 

@@ -5,6 +5,7 @@ using LavaAccel.Service.Api;
 using LavaAccel.Service.Compute;
 using LavaAccel.Service.Security;
 using LavaAccel.Service.Storage;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -43,10 +44,21 @@ public static class ServiceHost
         // HTTP/1.1, which Kestrel cannot offer on the same cleartext port, so metrics get their own.
         var grpcUri = ParseListen(options.Listen, "--listen");
         var metricsUri = ParseListen(options.MetricsListen ?? $"{grpcUri.Scheme}://{grpcUri.Host}:{grpcUri.Port + 1}", "--metrics-listen");
+        var nodeTls = options.NodeListen is null ? null : NodeTls(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, grpcUri, HttpProtocols.Http2);
             Listen(kestrel, metricsUri, HttpProtocols.Http1);
+            if (nodeTls is { } tls)
+            {
+                // Nodes: HTTPS, and a client certificate issued by the cluster CA or no connection.
+                Listen(kestrel, tls.Uri, HttpProtocols.Http2, https =>
+                {
+                    https.ServerCertificate = tls.Server;
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) => CertificateAuthority.Validates(tls.Ca, certificate);
+                });
+            }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
         });
         var services = builder.Services;
@@ -63,14 +75,20 @@ public static class ServiceHost
         services.AddSingleton<UserStore>();
         services.AddSingleton(sp => new PackageStore(sp.GetRequiredService<ServiceDatabase>(), options.DataDirectory));
         services.AddSingleton<JobStore>();
+        services.AddSingleton<NodeStore>();
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<DeviceCatalog>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceCatalog>());
+        if (options.Roles.Contains("controller"))
+        {
+            services.AddHostedService<NodeMonitor>();
+        }
         if (options.Roles.Contains("compute"))
         {
             services.AddSingleton(_ => new VariantCache());
             services.AddSingleton(_ => new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)));
             services.AddSingleton(_ => new Deployment(LavaHome.Path, options.PoolSize));
+            services.AddSingleton<IPackageSource>(sp => sp.GetRequiredService<PackageStore>());
             services.AddSingleton<JobRunner>();
             services.AddHostedService<JobExecutor>();
         }
@@ -81,6 +99,10 @@ public static class ServiceHost
         app.MapGrpcService<JobApi>();
         app.MapGrpcService<UsageApi>();
         app.MapGrpcService<DiagnosticsApi>();
+        if (nodeTls is not null)
+        {
+            app.MapGrpcService<NodeApi>();
+        }
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapMetrics("/metrics").RequireHost($"*:{metricsUri.Port}");
@@ -92,15 +114,40 @@ public static class ServiceHost
             ? uri
             : throw new LavaException($"{option} '{text}' is not an http://HOST:PORT address");
 
-    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols)
+
+    private sealed record NodeEndpoint(Uri Uri, X509Certificate2 Server, X509Certificate2 Ca);
+
+    private static NodeEndpoint NodeTls(ServiceOptions options)
     {
+        var uri = Uri.TryCreate(options.NodeListen, UriKind.Absolute, out var parsed) && parsed.Scheme == "https"
+            ? parsed
+            : throw new LavaException($"--node-listen '{options.NodeListen}' is not an https://HOST:PORT address");
+        var directory = options.CertificatesDirectory ?? CertificateAuthority.DirectoryIn(options.DataDirectory);
+        var (crt, key) = CertificateAuthority.ControllerFiles(directory);
+        if (!File.Exists(crt) || !File.Exists(key))
+        {
+            throw new LavaException($"no controller certificate in {directory}: run `lava certs init --data {options.DataDirectory} --hosts ADDRESS…` first");
+        }
+        return new NodeEndpoint(uri, X509Certificate2.CreateFromPemFile(crt, key), CertificateAuthority.LoadCertificate(Path.Combine(directory, "ca.crt")));
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols, Action<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>? https = null)
+    {
+        void Configure(ListenOptions o)
+        {
+            o.Protocols = protocols;
+            if (https is not null)
+            {
+                o.UseHttps(https);
+            }
+        }
         if (uri.Host == "localhost")
         {
-            kestrel.ListenLocalhost(uri.Port, o => o.Protocols = protocols);
+            kestrel.ListenLocalhost(uri.Port, Configure);
         }
         else if (System.Net.IPAddress.TryParse(uri.Host, out var address))
         {
-            kestrel.Listen(address, uri.Port, o => o.Protocols = protocols);
+            kestrel.Listen(address, uri.Port, Configure);
         }
         else
         {

@@ -14,6 +14,21 @@ public sealed record ServiceOptions
     /// <summary>Prometheus metrics address (HTTP/1.1); default: the listen port + 1.</summary>
     public string? MetricsListen { get; init; }
 
+    /// <summary>Address of the node endpoint (HTTPS with mutual TLS), e.g. <c>https://0.0.0.0:7803</c>; null: no remote nodes.</summary>
+    public string? NodeListen { get; init; }
+
+    /// <summary>The cluster CA and the controller's certificate (<c>lava certs init</c>); default DATA/certs.</summary>
+    public string? CertificatesDirectory { get; init; }
+
+    /// <summary>How often nodes heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A node silent this long is declared dead and its jobs re-placed.</summary>
+    public TimeSpan NodeDeadAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A node that offers only some targets runs auto jobs on the best of these (null: any).</summary>
+    public IReadOnlySet<string>? OfferedTargets { get; init; }
+
     /// <summary>Roles of this process: controller, access, compute.</summary>
     public IReadOnlySet<string> Roles { get; init; } = new HashSet<string>(["controller", "access", "compute"]);
 

@@ -8,7 +8,10 @@ using Spectre.Console;
 
 namespace LavaAccel.Cli.Commands;
 
-/// <summary><c>lava devices</c>: this machine's devices (discovered) and the checked-in profiles of real hardware.</summary>
+/// <summary>
+/// <c>lava devices</c>: this machine's devices (discovered) and the checked-in profiles of real
+/// hardware; with <c>--server</c> (or LAVA_SERVER), every device of the service's live nodes.
+/// </summary>
 internal static class DevicesCommand
 {
     public static Command Create()
@@ -18,6 +21,10 @@ internal static class DevicesCommand
         var command = new Command("devices", "Devices of this machine (CPU, OpenCL, CUDA; discovered) and the checked-in profiles of real hardware") { localOnly, profilesOnly };
         command.SetAction(result =>
         {
+            if (LavaAccel.Cli.Service.ServiceConnection.Requested(result))
+            {
+                return Remote(result);
+            }
             var local = result.GetValue(profilesOnly) ? [] : LocalDevices.Discover(LavaHome.Path);
             var profiles = result.GetValue(localOnly) ? [] : ProfileCatalog.Load();
             if (result.GetValue(CliOutput.JsonOption))
@@ -60,4 +67,33 @@ internal static class DevicesCommand
     private static string Clock(DeviceProfile d) => d.ClockGhz.Boost is { } ghz and > 0 ? $"{ghz:0.##} GHz" : "—";
 
     private static string Bandwidth(DeviceProfile d) => d.Memory.BandwidthGbs > 0 ? $"{d.Memory.BandwidthGbs:0.#} GB/s" : "—";
+
+    private static int Remote(ParseResult result)
+    {
+        using var connection = LavaAccel.Cli.Service.ServiceConnection.Open(result);
+        var client = new LavaAccel.Api.V1.DeviceService.DeviceServiceClient(connection.Channel);
+        var devices = connection.Invoke(call => client.ListDevices(new LavaAccel.Api.V1.ListDevicesRequest(), call)).Devices;
+        if (result.GetValue(CliOutput.JsonOption))
+        {
+            CliOutput.Json(new JsonArray([.. devices.Select(d => (JsonNode?)new JsonObject
+            {
+                ["id"] = d.Id,
+                ["node"] = d.Node,
+                ["kind"] = d.Kind,
+                ["model"] = d.Model,
+                ["targets"] = new JsonArray([.. d.Targets.Select(t => (JsonNode?)t)]),
+                ["online"] = d.State?.Online ?? false,
+                ["queued_jobs"] = d.State?.QueuedJobs ?? 0,
+                ["running_jobs"] = d.State?.RunningJobs ?? 0,
+            })]));
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("device", "kind", "model", "running", "queued", "targets");
+        foreach (var d in devices)
+        {
+            table.AddRow(Markup.Escape(d.Id), d.Kind, Markup.Escape(d.Model), (d.State?.RunningJobs ?? 0).ToString(CultureInfo.InvariantCulture), (d.State?.QueuedJobs ?? 0).ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", d.Targets)));
+        }
+        CliOutput.Out.Write(table);
+        return 0;
+    }
 }

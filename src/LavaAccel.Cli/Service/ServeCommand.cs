@@ -13,6 +13,8 @@ internal static class ServeCommand
         var roles = new Option<string>("--roles") { Description = "Roles of this process (comma-separated)", DefaultValueFactory = _ => "controller,access,compute" };
         var listen = new Option<string>("--listen") { Description = "Address to serve gRPC on", DefaultValueFactory = _ => ServiceConnection.DefaultServer };
         var metrics = new Option<string?>("--metrics-listen") { Description = "Address of the Prometheus /metrics endpoint (HTTP/1.1; default: the listen port + 1)" };
+        var nodeListen = new Option<string?>("--node-listen") { Description = "Accept compute nodes (mutual TLS) on https://ADDRESS:PORT; needs `lava certs init`" };
+        var deadAfter = new Option<double>("--node-dead-after") { Description = "Seconds without a heartbeat before a node is declared dead and its jobs re-placed", DefaultValueFactory = _ => 5 };
         var data = new Option<string?>("--data") { Description = "Database, packages and tokens (default: LAVA_HOME/service)" };
         var workers = new Option<int?>("--workers") { Description = "Jobs run at once on this node (default: one per core)" };
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready per sandbox kind and limits", DefaultValueFactory = _ => 2 };
@@ -20,7 +22,7 @@ internal static class ServeCommand
         var maxUpload = new Option<string>("--max-upload") { Description = "Largest package accepted", DefaultValueFactory = _ => "256M" };
         var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage")
         {
-            roles, listen, metrics, data, workers, pool, sandbox, maxUpload,
+            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -30,15 +32,17 @@ internal static class ServeCommand
             {
                 throw new LavaException($"--roles: unknown role {string.Join(", ", unknown)} (controller, access, compute)");
             }
-            if (roleSet.Contains("compute") && !roleSet.Contains("controller"))
+            if (!roleSet.Contains("controller"))
             {
-                throw new LavaException("--roles compute without controller: a separate compute node joins with `lava node --controller URL`, which this build does not have yet");
+                throw new LavaException("--roles without controller: a separate compute node joins a controller with `lava node --controller URL`");
             }
             var options = new ServiceOptions
             {
                 DataDirectory = Path.GetFullPath(result.GetValue(data) ?? ServiceConnection.DefaultDataDirectory),
                 Listen = result.GetValue(listen)!,
                 MetricsListen = result.GetValue(metrics),
+                NodeListen = result.GetValue(nodeListen),
+                NodeDeadAfter = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(deadAfter))),
                 Roles = roleSet,
                 Workers = result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount),
                 PoolSize = Math.Max(0, result.GetValue(pool)),
@@ -47,7 +51,7 @@ internal static class ServeCommand
             };
             await using var app = ServiceHost.Build(options);
             await app.StartAsync(cancellation).ConfigureAwait(false);
-            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))} on {options.Listen} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
+            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))} on {options.Listen}{(options.NodeListen is null ? "" : ", nodes on " + options.NodeListen)} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
             await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
             return 0;
         });

@@ -12,10 +12,10 @@ namespace LavaAccel.Service.Compute;
 /// query is answered from memory (the state is refreshed when jobs change and on every heartbeat
 /// tick), so it costs no database round trip.
 /// </summary>
-public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : BackgroundService
+public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions options) : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
-    private readonly Lazy<IReadOnlyList<Device>> _devices = new(() => Discover(options.NodeName));
+    private readonly Lazy<IReadOnlyList<Device>> _devices = new(() => options.Roles.Contains("compute") ? Discover(options.NodeName) : []);
     private readonly Lock _refreshing = new();
     private ListDevicesResponse? _snapshot;
 
@@ -44,7 +44,8 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
         {
             try
             {
-                await jobs.Changed.WaitAsync(Heartbeat, stoppingToken).ConfigureAwait(false);
+                await Task.WhenAny(jobs.Changed.Next, nodes.Changed.Next, Task.Delay(Heartbeat, stoppingToken)).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
                 await Task.Delay(20, stoppingToken).ConfigureAwait(false); // coalesce bursts of job changes
             }
             catch (OperationCanceledException)
@@ -84,10 +85,20 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
             };
             snapshot.Devices.Add(copy);
         }
+        foreach (var node in nodes.List().Where(n => n.Alive))
+        {
+            foreach (var device in node.Devices)
+            {
+                var copy = device.Clone();
+                copy.State = new DeviceState { Online = true, RunningJobs = copy.Kind == "cpu" ? node.RunningJobs : 0, FreeMemoryBytes = node.FreeMemory, HeartbeatUnixMs = node.HeartbeatMs };
+                snapshot.Devices.Add(copy);
+            }
+        }
         Volatile.Write(ref _snapshot, snapshot);
     }
 
-    private static List<Device> Discover(string node)
+    /// <summary>This machine's devices as a node named <paramref name="node"/> advertises them (optionally only some targets).</summary>
+    public static List<Device> Discover(string node, IReadOnlySet<string>? onlyTargets = null)
     {
         var devices = new List<Device>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -107,7 +118,16 @@ public sealed class DeviceCatalog(JobStore jobs, ServiceOptions options) : Backg
             {
                 device.Targets.Add("ilgpu/cpu");
             }
-            devices.Add(device);
+            if (onlyTargets is not null)
+            {
+                var kept = device.Targets.Where(onlyTargets.Contains).ToList();
+                device.Targets.Clear();
+                device.Targets.AddRange(kept);
+            }
+            if (device.Targets.Count > 0 || onlyTargets is null)
+            {
+                devices.Add(device);
+            }
         }
         return devices;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using LavaAccel.Api.V1;
+using LavaAccel.Backends;
 using LavaAccel.Cache;
 using LavaAccel.Runtime;
 using LavaAccel.Sandbox;
@@ -15,7 +16,7 @@ namespace LavaAccel.Service.Compute;
 /// in a sandbox from the node's deployment (warm container pool). Failures become a failed result
 /// with the one-line error, never an exception out of here.
 /// </summary>
-public sealed class JobRunner(PackageStore packages, VariantCache cache, PerformanceHistory history, Deployment deployment, ServiceOptions options)
+public sealed class JobRunner(IPackageSource packages, VariantCache cache, PerformanceHistory history, Deployment deployment, ServiceOptions options)
 {
     /// <summary>Runs the job; cancelling <paramref name="cancellation"/> stops its kernel.</summary>
     public async Task<JobResult> RunAsync(Job job, SubmitJobRequest request, long memoryLimit, CancellationToken cancellation)
@@ -45,7 +46,14 @@ public sealed class JobRunner(PackageStore packages, VariantCache cache, Perform
             var arguments = ArgumentBinder.Bind(kernel, texts, work.FullName);
             var demand = LocalPlacement.Work(package, kernel, range, arguments);
             TargetChoice choice;
-            if (string.IsNullOrEmpty(target) || target == "auto")
+            if ((string.IsNullOrEmpty(target) || target == "auto") && options.OfferedTargets is { } offered)
+            {
+                // The best target this node offers for the package: the last in the registry's order (highest CPU tier).
+                var best = BackendRegistry.TargetsFor(package).LastOrDefault(t => offered.Contains(t.ToString()) && BackendRegistry.For(t).WhyNotRunnable(t) is null)
+                    ?? throw new LavaException($"this node offers no target for package '{package.Manifest.Name}' ({string.Join(", ", offered)})");
+                choice = new TargetChoice(best, "the best target this node offers");
+            }
+            else if (string.IsNullOrEmpty(target) || target == "auto")
             {
                 var decision = LocalPlacement.Place(demand, package, kernel, PlacementConstraints.None, cache, history);
                 choice = new TargetChoice(TargetId.Parse(decision.Chosen.Target), LocalPlacement.Reason(decision));

@@ -42,7 +42,8 @@ public sealed class TokenAuthInterceptor(UserStore users) : Interceptor
 
     private void Authenticate(ServerCallContext context)
     {
-        if (!context.Method.StartsWith("/lava.v1.", StringComparison.Ordinal))
+        // Nodes authenticate with their certificates (NodeApi), users with tokens.
+        if (!context.Method.StartsWith("/lava.v1.", StringComparison.Ordinal) || context.Method.StartsWith("/lava.v1.NodeService/", StringComparison.Ordinal))
         {
             return;
         }

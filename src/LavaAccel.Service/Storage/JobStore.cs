@@ -44,10 +44,11 @@ public sealed class JobStore(ServiceDatabase database)
             }
         }
         ServiceDatabase.Execute(connection, """
-            INSERT INTO jobs(id, seq, owner, package_digest, kernel, request, state, memory_limit, created_ms)
-            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $r, 'queued', $m, $c)
+            INSERT INTO jobs(id, seq, owner, package_digest, kernel, requested_target, request, state, memory_limit, created_ms)
+            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $t, $r, 'queued', $m, $c)
             """,
-            ("$id", id), ("$o", user.Name), ("$p", request.PackageDigest), ("$k", request.Kernel), ("$r", request.ToByteArray()), ("$m", memoryLimit), ("$c", now));
+            ("$id", id), ("$o", user.Name), ("$p", request.PackageDigest), ("$k", request.Kernel), ("$t", request.Target == "auto" ? "" : request.Target),
+            ("$r", request.ToByteArray()), ("$m", memoryLimit), ("$c", now));
         transaction.Commit();
         Changed.Pulse();
         return Get(id)!;
@@ -78,15 +79,21 @@ public sealed class JobStore(ServiceDatabase database)
         return jobs;
     }
 
-    /// <summary>Claims the oldest queued job for <paramref name="node"/> (queued → running), or null.</summary>
-    public (Job Job, SubmitJobRequest Request, long MemoryLimit)? ClaimNext(string node)
+    /// <summary>
+    /// Claims the oldest queued job for <paramref name="node"/> (queued → running), or null. With
+    /// <paramref name="targets"/>, only jobs that asked for one of them or for none (auto).
+    /// </summary>
+    public (Job Job, SubmitJobRequest Request, long MemoryLimit)? ClaimNext(string node, IReadOnlyCollection<string>? targets = null)
     {
         using var connection = database.Open();
         using var command = ServiceDatabase.Command(connection, """
             UPDATE jobs SET state = 'running', node = $n, started_ms = $t, attempts = attempts + 1
-            WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT 1) AND state = 'queued'
+            WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
+                        AND ($targets IS NULL OR requested_target = '' OR instr($targets, ',' || requested_target || ',') > 0)
+                        ORDER BY seq LIMIT 1)
+              AND state = 'queued'
             RETURNING id, request, memory_limit
-            """, ("$n", node), ("$t", ServiceDatabase.NowMs()));
+            """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$targets", targets is null ? null : "," + string.Join(',', targets) + ","));
         string id;
         byte[] request;
         long memory;
@@ -146,6 +153,20 @@ public sealed class JobStore(ServiceDatabase database)
         transaction.Commit();
         Changed.Pulse();
         return Get(id, owner);
+    }
+
+    /// <summary>Running jobs of <paramref name="node"/> that users asked to cancel.</summary>
+    public IReadOnlyList<string> CancelRequests(string node)
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, "SELECT id FROM jobs WHERE node = $n AND state = 'running' AND cancel_requested = 1", ("$n", node));
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
     }
 
     /// <summary>Whether someone asked to cancel a running job.</summary>

@@ -7,7 +7,7 @@ namespace LavaAccel.Service.Storage;
 /// who may use them in the database. A user sees only packages they uploaded, even when another
 /// user uploaded the same bytes first.
 /// </summary>
-public sealed class PackageStore(ServiceDatabase database, string dataDirectory)
+public sealed class PackageStore(ServiceDatabase database, string dataDirectory) : IPackageSource
 {
     private readonly string _directory = Directory.CreateDirectory(Path.Combine(dataDirectory, "packages")).FullName;
     private readonly ConcurrentDictionary<string, Package> _loaded = new(StringComparer.Ordinal);

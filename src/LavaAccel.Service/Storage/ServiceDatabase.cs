@@ -52,6 +52,7 @@ public sealed class ServiceDatabase
                 owner TEXT NOT NULL,
                 package_digest TEXT NOT NULL,
                 kernel TEXT NOT NULL,
+                requested_target TEXT NOT NULL DEFAULT '',
                 request BLOB NOT NULL,
                 state TEXT NOT NULL,
                 target TEXT NOT NULL DEFAULT '',
@@ -71,6 +72,15 @@ public sealed class ServiceDatabase
                 peak_bytes INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, seq);
             CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs(owner, seq);
+            CREATE TABLE IF NOT EXISTS nodes(
+                name TEXT PRIMARY KEY,
+                devices BLOB NOT NULL,
+                targets TEXT NOT NULL,
+                registered_ms INTEGER NOT NULL,
+                heartbeat_ms INTEGER NOT NULL,
+                alive INTEGER NOT NULL,
+                running_jobs INTEGER NOT NULL DEFAULT 0,
+                free_memory INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS outputs(
                 job_id TEXT NOT NULL,
                 name TEXT NOT NULL,
