@@ -83,9 +83,9 @@ public static class ServiceHost
         {
             services.AddHostedService<NodeMonitor>();
         }
+        services.AddSingleton(_ => new VariantCache());
         if (options.Roles.Contains("compute"))
         {
-            services.AddSingleton(_ => new VariantCache());
             services.AddSingleton(_ => new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)));
             services.AddSingleton(_ => new Deployment(LavaHome.Path, options.PoolSize));
             services.AddSingleton<IPackageSource>(sp => sp.GetRequiredService<PackageStore>());
@@ -99,6 +99,7 @@ public static class ServiceHost
         app.MapGrpcService<JobApi>();
         app.MapGrpcService<UsageApi>();
         app.MapGrpcService<DiagnosticsApi>();
+        app.MapGrpcService<VariantApi>();
         if (nodeTls is not null)
         {
             app.MapGrpcService<NodeApi>();

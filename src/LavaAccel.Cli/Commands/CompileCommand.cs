@@ -25,6 +25,10 @@ internal static class CompileCommand
         {
             var json = result.GetValue(CliOutput.JsonOption);
             var package = KernelLauncher.OpenInput(result.GetValue(input)!, result.GetValue(defines));
+            if (LavaAccel.Cli.Service.ServiceConnection.Requested(result))
+            {
+                return LavaAccel.Cli.Service.RemoteCompile.Run(result, package, result.GetValue(targets)!);
+            }
             var ids = ParseTargets(result.GetValue(targets)!, package);
             var emitDirectory = result.GetValue(emit);
             var cache = new VariantCache();

@@ -115,7 +115,7 @@ internal static class SubmitCommand
     }
 
     // Asks first (a user re-submitting the same package uploads nothing), then streams 1 MiB chunks.
-    private static async Task UploadAsync(ServiceConnection connection, Package package, CancellationToken cancellation)
+    internal static async Task UploadAsync(ServiceConnection connection, Package package, CancellationToken cancellation)
     {
         var packages = new PackageService.PackageServiceClient(connection.Channel);
         try
@@ -134,16 +134,23 @@ internal static class SubmitCommand
         try
         {
             using var upload = packages.UploadPackage(connection.Call(cancellation));
-            for (var offset = 0; offset < package.Bytes.Length; offset += ChunkBytes)
+            try
             {
-                var chunk = new PackageChunk { Data = ByteString.CopyFrom(package.Bytes, offset, Math.Min(ChunkBytes, package.Bytes.Length - offset)) };
-                if (offset == 0)
+                for (var offset = 0; offset < package.Bytes.Length; offset += ChunkBytes)
                 {
-                    chunk.Digest = package.Digest;
+                    var chunk = new PackageChunk { Data = ByteString.CopyFrom(package.Bytes, offset, Math.Min(ChunkBytes, package.Bytes.Length - offset)) };
+                    if (offset == 0)
+                    {
+                        chunk.Digest = package.Digest;
+                    }
+                    await upload.RequestStream.WriteAsync(chunk, cancellation).ConfigureAwait(false);
                 }
-                await upload.RequestStream.WriteAsync(chunk, cancellation).ConfigureAwait(false);
+                await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
             }
-            await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
+            catch (Exception e) when (e is RpcException or InvalidOperationException && !cancellation.IsCancellationRequested)
+            {
+                // The server ended the upload early (size limit, bad package): its reason is in the response.
+            }
             await upload.ResponseAsync.ConfigureAwait(false);
         }
         catch (RpcException e)

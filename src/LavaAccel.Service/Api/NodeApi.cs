@@ -11,7 +11,7 @@ namespace LavaAccel.Service.Api;
 /// <c>lava.v1.NodeService</c> on the controller, reachable only over mutual TLS: the node is the
 /// common name of the client certificate Kestrel already validated against the cluster CA.
 /// </summary>
-public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore packages, ServiceOptions options, ServiceMetrics metrics, ILogger<NodeApi> log) : NodeService.NodeServiceBase
+public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore packages, LavaAccel.Cache.VariantCache cache, ServiceOptions options, ServiceMetrics metrics, ILogger<NodeApi> log) : NodeService.NodeServiceBase
 {
     private const int ChunkBytes = 1 << 20;
 
@@ -79,6 +79,12 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
         {
             await responseStream.WriteAsync(new PackageChunk { Data = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)), Digest = offset == 0 ? request.Digest : "" }, context.CancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public override Task FetchVariant(FetchVariantRequest request, IServerStreamWriter<VariantChunk> responseStream, ServerCallContext context)
+    {
+        NodeOf(context);
+        return VariantStreaming.WriteAsync(cache, request.Key, responseStream, context.CancellationToken);
     }
 
     public override Task<CompleteReply> Complete(CompleteRequest request, ServerCallContext context)

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using LavaAccel.Api.V1;
+using LavaAccel.Backends;
 using LavaAccel.Cache;
 using LavaAccel.Sandbox;
 using LavaAccel.Scheduling;
@@ -57,7 +58,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         }
         var packages = new NodePackageCache(Path.Combine(LavaHome.Path, "node-packages"));
         await using var deployment = new Deployment(LavaHome.Path, options.Service.PoolSize);
-        var runner = new JobRunner(packages, new VariantCache(), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
+        var runner = new JobRunner(packages, new VariantCache(compile: (path, target, output) => FetchOrCompile(controller, path, target, output)), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
         var interval = await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
         log.LogInformation("node {Node} joined {Controller} with {Count} device(s): {Targets}", name, options.Controller, devices.Count, string.Join(", ", devices.SelectMany(d => d.Targets).Distinct()));
         var loops = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => WorkAsync(controller, packages, runner, stop)).ToList();
@@ -70,6 +71,35 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         {
             // shutting down
         }
+    }
+
+    // A variant the controller already compiled for the same key (same IR, target and backend
+    // fingerprint) is fetched; anything else is compiled here.
+    private CompileResult FetchOrCompile(NodeService.NodeServiceClient controller, string packagePath, TargetId target, string output)
+    {
+        var key = VariantKey.Compute(Package.Load(packagePath), target);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            using var call = controller.FetchVariant(new FetchVariantRequest { Key = key }, deadline: DateTime.UtcNow.AddMinutes(2));
+            using var file = File.Create(output);
+            VariantChunk? first = null;
+            while (call.ResponseStream.MoveNext().GetAwaiter().GetResult())
+            {
+                first ??= call.ResponseStream.Current;
+                call.ResponseStream.Current.Data.WriteTo(file);
+            }
+            if (first is not null)
+            {
+                log.LogInformation("variant {Target} of {Package} fetched from the controller", target, Path.GetFileName(packagePath));
+                return new CompileResult(target, output, first.CompileMs, clock.Elapsed.TotalMilliseconds, file.Length, first.KernelModes, first.Extension.Length > 0 ? first.Extension : ".so");
+            }
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            // not compiled there (or unreachable): compile here
+        }
+        return CompileWorkerClient.Compile(packagePath, target, output);
     }
 
     private async Task<TimeSpan> RegisterAsync(NodeService.NodeServiceClient controller, List<Device> devices, CancellationToken stop)

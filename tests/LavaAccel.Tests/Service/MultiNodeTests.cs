@@ -60,11 +60,14 @@ public sealed class MultiNodeTests : IDisposable
         var saxpy = LavaCli.RepoFile("kernels/saxpy.cl");
         await WaitAsync(() => Devices().Count(d => d.StartsWith("alpha/", StringComparison.Ordinal) || d.StartsWith("beta/", StringComparison.Ordinal)) >= 2, "both nodes registered");
 
+        // Precompiled on the controller: beta fetches the variant instead of compiling it.
+        Assert.Equal(0, Lava(Token(), "c", "compile", saxpy, "--targets", "cpu/x86_64/x86-64-v3").ExitCode);
         // Only beta offers x86-64-v3; both offer v2 but a v3 job can only go to beta.
         var v3 = Submit(saxpy, "saxpy", ["--global", "4096", "--arg", "a=2", "--arg", "x=range:4096", "--arg", "y=ones:4096", "--target", "cpu/x86_64/x86-64-v3", "--wait"]);
         Assert.Equal("succeeded", v3.GetProperty("state").GetString());
         Assert.Equal("beta", v3.GetProperty("node").GetString());
         Assert.DoesNotContain(Devices(), d => d.StartsWith("mallory/", StringComparison.Ordinal));
+        Assert.Contains("fetched from the controller", File.ReadAllText(Path.Combine(_home.Path, "beta.log")));
 
         // A job both nodes can run: see where it lands, kill that node mid-job; it must finish on the other.
         var slow = Path.Combine(_home.Path, "slow.cl");

@@ -108,11 +108,18 @@ public sealed class ServiceFixture : IAsyncLifetime
         public async Task<PackageInfo> UploadAsync(byte[] bytes, int chunk = 64 << 10)
         {
             using var upload = Packages.UploadPackage(Call());
-            for (var offset = 0; offset < bytes.Length; offset += chunk)
+            try
             {
-                await upload.RequestStream.WriteAsync(new PackageChunk { Data = ByteString.CopyFrom(bytes, offset, Math.Min(chunk, bytes.Length - offset)) });
+                for (var offset = 0; offset < bytes.Length; offset += chunk)
+                {
+                    await upload.RequestStream.WriteAsync(new PackageChunk { Data = ByteString.CopyFrom(bytes, offset, Math.Min(chunk, bytes.Length - offset)) });
+                }
+                await upload.RequestStream.CompleteAsync();
             }
-            await upload.RequestStream.CompleteAsync();
+            catch (Exception e) when (e is RpcException or InvalidOperationException)
+            {
+                // The server ended the call early (e.g. the size limit): its status is in the response.
+            }
             return await upload.ResponseAsync;
         }
 

@@ -215,4 +215,31 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         var text = await http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
         Assert.Contains("lava_jobs_submitted_total", text);
     }
+
+    [Fact]
+    public async Task Variants_are_precompiled_listed_and_fetched_for_the_packages_owner_only()
+    {
+        using var user = service.NewUser("variants");
+        using var other = service.NewUser("other");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var variants = new VariantService.VariantServiceClient(user.Channel);
+        var request = new PrecompileRequest { PackageDigest = package.Digest };
+        request.Targets.Add("cpu/x86_64/x86-64-v2");
+        var compiled = Assert.Single((await variants.PrecompileAsync(request, user.Call())).Variants);
+        Assert.True(compiled.Cached, compiled.Error);
+        Assert.StartsWith("sha256:", compiled.Digest);
+        var listed = await variants.ListVariantsAsync(new ListVariantsRequest { PackageDigest = package.Digest }, user.Call());
+        Assert.Contains(listed.Variants, v => v.Target == "cpu/x86_64/x86-64-v2" && v.Cached && v.Key == compiled.Key);
+        using var fetch = variants.FetchVariant(new FetchVariantRequest { PackageDigest = package.Digest, Target = "cpu/x86_64/x86-64-v2" }, user.Call());
+        var bytes = new List<byte>();
+        await foreach (var chunk in fetch.ResponseStream.ReadAllAsync())
+        {
+            bytes.AddRange(chunk.Data);
+        }
+        Assert.Equal(compiled.SizeBytes, bytes.Count);
+        Assert.Equal(compiled.Digest, Package.Sha256Hex(bytes.ToArray()));
+        var stranger = new VariantService.VariantServiceClient(other.Channel);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await stranger.ListVariantsAsync(new ListVariantsRequest { PackageDigest = package.Digest }, other.Call()));
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
+    }
 }
