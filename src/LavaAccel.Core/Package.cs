@@ -75,7 +75,7 @@ public sealed class Package
     public void Save(string path)
     {
         var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Environment.ProcessId;
+        var temp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         File.WriteAllBytes(temp, Bytes);
         File.Move(temp, full, overwrite: true);
     }

@@ -56,7 +56,7 @@ public static class ServiceHost
                 {
                     https.ServerCertificate = tls.Server;
                     https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
-                    https.ClientCertificateValidation = (certificate, _, _) => CertificateAuthority.Validates(tls.Ca, certificate);
+                    https.ClientCertificateValidation = (certificate, _, _) => CertificateAuthority.Validates(tls.Ca, certificate, CertificateAuthority.ClientAuth);
                 });
             }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
@@ -165,10 +165,6 @@ public static class ServiceHost
         }
         var token = users.Add(new UserAccount("admin", Admin: true));
         var path = Path.Combine(dataDirectory, AdminTokenFile);
-        File.WriteAllText(path, token + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        CertificateAuthority.WritePrivate(path, token + "\n");
     }
 }

@@ -6,8 +6,13 @@ using LavaAccel.Runtime;
 namespace LavaAccel.Tests;
 
 /// <summary>The <c>lava</c> command line: <c>--json</c> documents, one-line errors, and the commands working together.</summary>
-public sealed partial class CliTests(KernelWorkspace workspace) : IClassFixture<KernelWorkspace>
+public sealed partial class CliTests(KernelWorkspace workspace) : IClassFixture<KernelWorkspace>, IDisposable
 {
+    // A LAVA_HOME of its own: other tests compiling the same kernel must not turn a compile here into a cache hit.
+    private readonly TempLavaHome _home = new();
+
+    public void Dispose() => _home.Dispose();
+
     private const string Saxpy = """
         __kernel void saxpy(float a, __global const float* x, __global float* y)
         {
@@ -33,6 +38,7 @@ public sealed partial class CliTests(KernelWorkspace workspace) : IClassFixture<
         {
             start.ArgumentList.Add(arg);
         }
+        start.Environment["LAVA_HOME"] = _home.Path;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

@@ -44,10 +44,15 @@ internal sealed class ServiceConnection : IDisposable
             throw new LavaException($"--server '{server}' is not an http:// or https:// URL");
         }
         var token = result.GetValue(TokenOption) ?? Environment.GetEnvironmentVariable("LAVA_TOKEN");
-        if (string.IsNullOrEmpty(token))
+        if (string.IsNullOrEmpty(token) && uri.IsLoopback)
         {
             var local = Path.Combine(DefaultDataDirectory, LavaAccel.Service.ServiceHost.AdminTokenFile);
-            token = File.Exists(local) ? File.ReadAllText(local).Trim() : throw new LavaException("no token: pass --token or set LAVA_TOKEN (`lava users add NAME` issues one)");
+            token = File.Exists(local) ? File.ReadAllText(local).Trim() : null;
+        }
+        if (string.IsNullOrEmpty(token))
+        {
+            // The local admin token is only offered to a server on this machine.
+            throw new LavaException("no token: pass --token or set LAVA_TOKEN (`lava users add NAME` issues one)");
         }
         var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { MaxReceiveMessageSize = 512 << 20, MaxSendMessageSize = 64 << 20 });
         return new ServiceConnection(channel, new Metadata { { "authorization", "Bearer " + token } }, server);

@@ -15,6 +15,7 @@ namespace LavaAccel.Service.Api;
 public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics metrics) : JobService.JobServiceBase
 {
     private const int MaxListed = 1000;
+    private const long MaxGeneratedBytes = 1L << 30;
 
     public override Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
@@ -126,7 +127,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
             {
                 throw new LavaException($"argument '{argument.Name}' is given twice");
             }
-            if (argument.ValueCase == JobArgument.ValueOneofCase.Text && argument.Text.StartsWith('@'))
+            if (argument.ValueCase == JobArgument.ValueOneofCase.Text && argument.Text.TrimStart().StartsWith('@'))
             {
                 throw new LavaException($"argument '{argument.Name}': files on the server cannot be named; send the buffer as npy bytes");
             }
@@ -134,6 +135,20 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
             {
                 throw new LavaException($"argument '{argument.Name}' has no value");
             }
+        }
+        // Generated buffers are made on the node before the sandbox's limits apply: bound them.
+        long generated = 0;
+        foreach (var argument in request.Arguments.Where(a => a.ValueCase == JobArgument.ValueOneofCase.Text))
+        {
+            var parts = argument.Text.Trim().Split(':');
+            if (parts.Length >= 2 && parts[0] is "random" or "zeros" or "ones" or "range" && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+            {
+                generated += count * kernel.Arguments.First(a => a.Name == argument.Name).ElementBytes;
+            }
+        }
+        if (generated > MaxGeneratedBytes)
+        {
+            throw new LavaException($"generated buffers of {generated} bytes exceed the service's limit of {MaxGeneratedBytes} (upload large inputs as .npy)");
         }
         var missing = kernel.Arguments.Where(a => !given.Contains(a.Name)).Select(a => a.Name).ToList();
         if (missing.Count > 0)

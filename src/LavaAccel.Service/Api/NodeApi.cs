@@ -14,14 +14,11 @@ namespace LavaAccel.Service.Api;
 public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore packages, LavaAccel.Cache.VariantCache cache, ServiceOptions options, ServiceMetrics metrics, ILogger<NodeApi> log) : NodeService.NodeServiceBase
 {
     private const int ChunkBytes = 1 << 20;
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(10);
 
     public override Task<RegisterNodeReply> Register(RegisterNodeRequest request, ServerCallContext context)
     {
         var node = NodeOf(context);
-        if (node == options.NodeName)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{node}' is the controller's own node name"));
-        }
         nodes.Register(node, [.. request.Devices.Select(d => Owned(d, node))]);
         // Whatever it ran before it (re)started is lost with its old process.
         var requeued = jobs.Requeue(node);
@@ -36,6 +33,9 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {node} is not registered (or was declared dead): register again"));
         }
+        // A job the store has running here that the node does not know (its claim reply or result
+        // was lost, or the controller died in between) goes back to the queue.
+        jobs.RequeueUnreported(node, [.. request.Running], ClaimGrace);
         var reply = new HeartbeatReply();
         reply.Cancel.AddRange(jobs.CancelRequests(node));
         return Task.FromResult(reply);
@@ -49,9 +49,9 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
         {
             var targets = nodes.TargetsOf(node) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {node} is not registered (or was declared dead): register again"));
             var pulse = jobs.Changed.Next;
-            if (jobs.ClaimNext(node, targets) is { } claimed)
+            if (jobs.ClaimNext(node, targets, remote: true) is { } claimed)
             {
-                return new ClaimReply { JobId = claimed.Job.Id, Request = claimed.Request, MemoryLimitBytes = claimed.MemoryLimit, Owner = claimed.Job.Owner };
+                return new ClaimReply { JobId = claimed.Job.Id, Request = claimed.Request, MemoryLimitBytes = claimed.MemoryLimit, Owner = claimed.Job.Owner, Attempt = claimed.Job.Attempts };
             }
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
@@ -84,6 +84,10 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
     public override Task FetchVariant(FetchVariantRequest request, IServerStreamWriter<VariantChunk> responseStream, ServerCallContext context)
     {
         NodeOf(context);
+        if (!request.Key.StartsWith("sha256:", StringComparison.Ordinal) || request.Key.Length != 71 || !request.Key[7..].All(char.IsAsciiHexDigitLower))
+        {
+            throw RpcErrors.Invalid($"'{request.Key}' is not a variant key");
+        }
         return VariantStreaming.WriteAsync(cache, request.Key, responseStream, context.CancellationToken);
     }
 
@@ -95,7 +99,7 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
             throw RpcErrors.Invalid($"'{request.State}' is not a final state");
         }
         var accepted = jobs.Finish(request.JobId, node, new JobResult(request.State, request.Error, request.Target, request.KernelMs, request.CacheHit,
-            request.Usage ?? new JobUsage(), [.. request.Outputs]));
+            request.Usage ?? new JobUsage(), [.. request.Outputs]), request.Attempt > 0 ? request.Attempt : null);
         if (accepted)
         {
             metrics.Finished(request.State, request.Usage?.WallMs ?? 0);
@@ -107,11 +111,16 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
         return Task.FromResult(new CompleteReply { Accepted = accepted });
     }
 
-    private static string NodeOf(ServerCallContext context)
+    private string NodeOf(ServerCallContext context)
     {
         var certificate = context.GetHttpContext().Connection.ClientCertificate
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "NodeService needs a node certificate (mutual TLS on the node endpoint)"));
-        return CertificateAuthority.NodeName(certificate);
+        var node = CertificateAuthority.NodeName(certificate);
+        if (node == options.NodeName || node.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{node}' cannot be a remote node's name"));
+        }
+        return node;
     }
 
     private static Device Owned(Device device, string node)

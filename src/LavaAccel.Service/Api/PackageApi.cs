@@ -28,11 +28,13 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
         metrics.Uploaded(buffer.Length);
         try
         {
-            var (package, deduplicated) = packages.Store(buffer.ToArray(), user.Name);
-            if (expected.Length > 0 && expected != package.Digest)
+            var bytes = buffer.ToArray();
+            var digest = Package.Sha256Hex(bytes);
+            if (expected.Length > 0 && expected != digest)
             {
-                throw RpcErrors.Invalid($"the upload's digest is {package.Digest}, not {expected} (corrupted in transit?)");
+                throw RpcErrors.Invalid($"the upload's digest is {digest}, not {expected} (corrupted in transit?)");
             }
+            var (package, deduplicated) = packages.Store(bytes, user.Name);
             return Describe(package, buffer.Length, deduplicated);
         }
         catch (LavaException e)

@@ -14,6 +14,10 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
 
+    // The embedded node takes only jobs it can run: those asking for a target that runs here, or auto.
+    private readonly IReadOnlyCollection<string> _targets = [.. LavaAccel.Backends.BackendRegistry.AllTargets
+        .Where(t => LavaAccel.Backends.BackendRegistry.For(t).WhyNotRunnable(t) is null).Select(t => t.ToString())];
+
     /// <summary>This node's name in job records.</summary>
     public string Node => options.NodeName;
 
@@ -35,7 +39,7 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
         while (!stopping.IsCancellationRequested)
         {
             var pulse = jobs.Changed.Next;
-            var claimed = jobs.ClaimNext(Node);
+            var claimed = jobs.ClaimNext(Node, _targets);
             if (claimed is not { } next)
             {
                 await Task.WhenAny(pulse, Task.Delay(TimeSpan.FromSeconds(1), stopping)).ConfigureAwait(false);
@@ -46,13 +50,29 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
             _running[job.Id] = cancel;
             try
             {
-                var result = await runner.RunAsync(job, request, memory, cancel.Token).ConfigureAwait(false);
+                JobResult result;
+                try
+                {
+                    result = await runner.RunAsync(job, request, memory, cancel.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    // A bug or an I/O failure fails this job with the reason; the worker goes on.
+                    log.LogError(e, "job {Job} failed with an internal error", job.Id);
+                    result = new JobResult(JobStates.Failed, $"internal error: {e.GetType().Name}: {e.Message}", request.Target, 0, false, new LavaAccel.Api.V1.JobUsage(), []);
+                }
                 if (stopping.IsCancellationRequested)
                 {
                     return; // the job stays running in the store and is re-queued at the next start
                 }
-                jobs.Finish(job.Id, Node, result);
+                jobs.Finish(job.Id, Node, result, job.Attempts);
                 metrics.Finished(result.State, result.Usage.WallMs);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Even the store failing (disk full, database locked) must not end this worker.
+                log.LogError(e, "recording job {Job} failed", job.Id);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
             }
             finally
             {
@@ -69,9 +89,20 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
             await jobs.Changed.WaitAsync(TimeSpan.FromMilliseconds(500), stopping).ConfigureAwait(false);
             foreach (var (id, cancel) in _running)
             {
-                if (jobs.CancelRequested(id))
+                try
                 {
-                    await cancel.CancelAsync().ConfigureAwait(false);
+                    if (jobs.CancelRequested(id))
+                    {
+                        await cancel.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the job ended meanwhile
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    log.LogWarning("checking cancellations failed: {Message}", e.Message);
                 }
             }
         }

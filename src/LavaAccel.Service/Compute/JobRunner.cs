@@ -38,6 +38,10 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
                     await File.WriteAllBytesAsync(file, argument.Npy.ToByteArray(), cancellation).ConfigureAwait(false);
                     texts.Add($"{argument.Name}=@{file}");
                 }
+                else if (argument.Text.TrimStart().StartsWith('@'))
+                {
+                    throw new LavaException($"argument '{argument.Name}': files on the server cannot be named");
+                }
                 else
                 {
                     texts.Add($"{argument.Name}={argument.Text}");
@@ -99,6 +103,7 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
         }
     }
 
+    // A job that failed or was stopped still held its device for the time it ran: that counts.
     private static JobResult Ended(string state, string error, string target, Stopwatch clock) =>
-        new(state, error, target ?? "", 0, false, new JobUsage { WallMs = clock.Elapsed.TotalMilliseconds }, []);
+        new(state, error, target ?? "", 0, false, new JobUsage { WallMs = clock.Elapsed.TotalMilliseconds, DeviceMs = clock.Elapsed.TotalMilliseconds }, []);
 }

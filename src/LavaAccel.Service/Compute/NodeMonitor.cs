@@ -18,8 +18,13 @@ public sealed class NodeMonitor(NodeStore nodes, JobStore jobs, ServiceOptions o
         {
             foreach (var node in nodes.ReapSilent(options.NodeDeadAfter))
             {
-                var requeued = jobs.Requeue(node);
-                log.LogWarning("node {Node} missed its heartbeats for {Seconds} s: declared dead, {Count} job(s) re-queued", node, options.NodeDeadAfter.TotalSeconds, requeued);
+                log.LogWarning("node {Node} missed its heartbeats for {Seconds} s: declared dead", node, options.NodeDeadAfter.TotalSeconds);
+            }
+            // Every tick, not only after a reap: a controller killed between the two steps catches up here.
+            var requeued = jobs.RequeueOnDeadNodes();
+            if (requeued > 0)
+            {
+                log.LogWarning("{Count} job(s) of dead nodes re-queued", requeued);
             }
         }
     }

@@ -44,7 +44,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
             SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = [certificate],
-                RemoteCertificateValidationCallback = (_, server, _, _) => server is not null && CertificateAuthority.Validates(ca, new X509Certificate2(server)),
+                RemoteCertificateValidationCallback = (_, server, _, _) => server is not null && CertificateAuthority.Validates(ca, new X509Certificate2(server), CertificateAuthority.ServerAuth),
             },
             EnableMultipleHttp2Connections = true,
         };
@@ -138,7 +138,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
                 {
                     if (_running.TryGetValue(id, out var cancel))
                     {
-                        await cancel.CancelAsync().ConfigureAwait(false);
+                        await CancelQuietly(cancel).ConfigureAwait(false);
                     }
                 }
             }
@@ -148,7 +148,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
                 log.LogWarning("the controller declared this node dead; registering again");
                 foreach (var cancel in _running.Values)
                 {
-                    await cancel.CancelAsync().ConfigureAwait(false);
+                    await CancelQuietly(cancel).ConfigureAwait(false);
                 }
                 await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
             }
@@ -156,6 +156,24 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
             {
                 log.LogWarning("heartbeat failed: {Detail}", e.Status.Detail);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The heartbeat must outlive any one failure, or the node turns into a zombie.
+                log.LogError(e, "heartbeat failed");
+            }
+        }
+    }
+
+    // A job's token may be disposed by its worker between being looked up and being cancelled.
+    private static async Task CancelQuietly(CancellationTokenSource cancel)
+    {
+        try
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // the job already ended
         }
     }
 
@@ -186,9 +204,16 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
                 await packages.EnsureAsync(claim.Request.PackageDigest, controller, cancel.Token).ConfigureAwait(false);
                 result = await runner.RunAsync(new Job { Id = claim.JobId, Owner = claim.Owner }, claim.Request, claim.MemoryLimitBytes, cancel.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is LavaException or RpcException)
+            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {
-                result = new JobResult(JobStates.Failed, e is RpcException r ? $"fetching the package failed: {r.Status.Detail}" : e.Message, claim.Request.Target, 0, false, new JobUsage(), []);
+                // Whatever went wrong, the job ends failed with the reason, and this worker goes on.
+                var reason = e switch
+                {
+                    RpcException r => $"fetching the package failed: {r.Status.Detail}",
+                    LavaException => e.Message,
+                    _ => $"internal error on node: {e.GetType().Name}: {e.Message}",
+                };
+                result = new JobResult(JobStates.Failed, reason, claim.Request.Target, 0, false, new JobUsage(), []);
             }
             finally
             {
@@ -198,27 +223,37 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
             {
                 return; // the controller re-places it when this node is declared dead or registers again
             }
-            await CompleteAsync(controller, claim.JobId, result, stop).ConfigureAwait(false);
+            await CompleteAsync(controller, claim.JobId, claim.Attempt, result, stop).ConfigureAwait(false);
         }
     }
 
-    private async Task CompleteAsync(NodeService.NodeServiceClient controller, string id, JobResult result, CancellationToken stop)
+    // Until the controller has it (or this node stops): a lost result would leave the job running
+    // until the controller notices the node no longer reports it.
+    private async Task CompleteAsync(NodeService.NodeServiceClient controller, string id, int attempt, JobResult result, CancellationToken stop)
     {
-        var request = new CompleteRequest { JobId = id, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage };
+        var request = new CompleteRequest { JobId = id, Attempt = attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage };
         request.Outputs.AddRange(result.Outputs);
-        for (var attempt = 0; attempt < 60 && !stop.IsCancellationRequested; attempt++)
+        while (!stop.IsCancellationRequested)
         {
             try
             {
-                var reply = await controller.CompleteAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: stop).ConfigureAwait(false);
+                var reply = await controller.CompleteAsync(request, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: stop).ConfigureAwait(false);
                 if (!reply.Accepted)
                 {
-                    log.LogWarning("the controller refused the result of {Job} (re-placed meanwhile)", id);
+                    log.LogWarning("the controller refused the result of {Job} (re-placed or cancelled meanwhile)", id);
                 }
                 return;
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && request.Outputs.Count > 0)
             {
+                // Outputs larger than the controller accepts: the job fails, saying so.
+                request.Outputs.Clear();
+                request.State = JobStates.Failed;
+                request.Error = $"the job's outputs are larger than the controller accepts ({e.Status.Detail})";
+            }
+            catch (RpcException e) when (!stop.IsCancellationRequested)
+            {
+                log.LogWarning("reporting {Job} failed ({Detail}); retrying", id, e.Status.Detail);
                 await Task.Delay(1000, stop).ConfigureAwait(false);
             }
         }

@@ -69,7 +69,7 @@ public sealed class CertificateAuthority
                 names.AddDnsName(host);
             }
         }
-        return Issue(ControllerName, "lava controller", names.Build(), new Oid("1.3.6.1.5.5.7.3.1"));
+        return Issue(ControllerName, "lava controller", names.Build(), new Oid(ServerAuth));
     }
 
     /// <summary>Issues the client certificate of node <paramref name="name"/>.</summary>
@@ -79,16 +79,30 @@ public sealed class CertificateAuthority
         {
             throw new LavaException($"'{name}' is not a node name (letters, digits, - _ .)");
         }
-        return Issue("node-" + name, name, null, new Oid("1.3.6.1.5.5.7.3.2"));
+        return Issue("node-" + name, name, null, new Oid(ClientAuth));
     }
 
     /// <summary>The controller's certificate files.</summary>
     public static (string Certificate, string Key) ControllerFiles(string directory) =>
         (Path.Combine(directory, ControllerName + ".crt"), Path.Combine(directory, ControllerName + ".key"));
 
-    /// <summary>Whether <paramref name="peer"/> was issued by <paramref name="ca"/> (and is in its validity period).</summary>
-    public static bool Validates(X509Certificate2 ca, X509Certificate2 peer)
+    /// <summary>Extended key usage of node (client) certificates.</summary>
+    public const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>Extended key usage of the controller's (server) certificate.</summary>
+    public const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+
+    /// <summary>
+    /// Whether <paramref name="peer"/> was issued by <paramref name="ca"/>, is in its validity period
+    /// and is meant for <paramref name="usage"/> (a node's certificate cannot pose as the controller).
+    /// </summary>
+    public static bool Validates(X509Certificate2 ca, X509Certificate2 peer, string usage)
     {
+        var usages = peer.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value);
+        if (!usages.Contains(usage))
+        {
+            return false;
+        }
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
@@ -123,10 +137,22 @@ public sealed class CertificateAuthority
     private static void Write(string crtPath, string keyPath, X509Certificate2 certificate, ECDsa key)
     {
         File.WriteAllText(crtPath, certificate.ExportCertificatePem() + "\n");
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+    }
+
+    /// <summary>Writes a secret file that is mode 600 from its creation (never readable by others, not even briefly).</summary>
+    public static void WritePrivate(string path, string text)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            if (File.Exists(path))
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
+        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        writer.Write(text);
     }
 }

@@ -42,8 +42,11 @@ public sealed class TokenAuthInterceptor(UserStore users) : Interceptor
 
     private void Authenticate(ServerCallContext context)
     {
-        // Nodes authenticate with their certificates (NodeApi), users with tokens.
-        if (!context.Method.StartsWith("/lava.v1.", StringComparison.Ordinal) || context.Method.StartsWith("/lava.v1.NodeService/", StringComparison.Ordinal))
+        // Open: health and reflection; nodes authenticate with their certificates (NodeApi checks
+        // them). Everything else — however its path is spelled — needs a user's token.
+        if (context.Method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal)
+            || context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal)
+            || context.Method.StartsWith("/lava.v1.NodeService/", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }

@@ -83,7 +83,7 @@ public sealed class JobStore(ServiceDatabase database)
     /// Claims the oldest queued job for <paramref name="node"/> (queued → running), or null. With
     /// <paramref name="targets"/>, only jobs that asked for one of them or for none (auto).
     /// </summary>
-    public (Job Job, SubmitJobRequest Request, long MemoryLimit)? ClaimNext(string node, IReadOnlyCollection<string>? targets = null)
+    public (Job Job, SubmitJobRequest Request, long MemoryLimit)? ClaimNext(string node, IReadOnlyCollection<string>? targets = null, bool remote = false)
     {
         using var connection = database.Open();
         using var command = ServiceDatabase.Command(connection, """
@@ -92,8 +92,9 @@ public sealed class JobStore(ServiceDatabase database)
                         AND ($targets IS NULL OR requested_target = '' OR instr($targets, ',' || requested_target || ',') > 0)
                         ORDER BY seq LIMIT 1)
               AND state = 'queued'
+              AND ($remote = 0 OR EXISTS (SELECT 1 FROM nodes WHERE name = $n AND alive = 1))
             RETURNING id, request, memory_limit
-            """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$targets", targets is null ? null : "," + string.Join(',', targets) + ","));
+            """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$targets", targets is null ? null : "," + string.Join(',', targets) + ","), ("$remote", remote ? 1 : 0));
         string id;
         byte[] request;
         long memory;
@@ -115,18 +116,18 @@ public sealed class JobStore(ServiceDatabase database)
     /// Writes a run's result, outputs and usage in one transaction, only if the job is still
     /// running on <paramref name="node"/>; returns whether it applied.
     /// </summary>
-    public bool Finish(string id, string node, JobResult result)
+    public bool Finish(string id, string node, JobResult result, int? attempt = null)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
         var applied = ServiceDatabase.Execute(connection, """
             UPDATE jobs SET state = $s, error = $e, target = $tg, kernel_ms = $k, cache_hit = $h, finished_ms = $f,
                 wall_ms = $w, cpu_ms = $c, device_ms = $d, peak_bytes = $p
-            WHERE id = $id AND state = 'running' AND node = $n
+            WHERE id = $id AND state = 'running' AND node = $n AND ($a IS NULL OR attempts = $a)
             """,
             ("$s", result.State), ("$e", result.Error), ("$tg", result.Target), ("$k", result.KernelMs), ("$h", result.CacheHit ? 1 : 0),
             ("$f", ServiceDatabase.NowMs()), ("$w", result.Usage.WallMs), ("$c", result.Usage.CpuMs), ("$d", result.Usage.DeviceMs),
-            ("$p", result.Usage.PeakMemoryBytes), ("$id", id), ("$n", node)) == 1;
+            ("$p", result.Usage.PeakMemoryBytes), ("$id", id), ("$n", node), ("$a", attempt)) == 1;
         if (applied)
         {
             foreach (var output in result.Outputs)
@@ -180,12 +181,57 @@ public sealed class JobStore(ServiceDatabase database)
     public int Requeue(string node)
     {
         using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        // A job someone asked to cancel is not run again.
+        ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'cancelled', finished_ms = $f WHERE state = 'running' AND node = $n AND cancel_requested = 1", ("$f", ServiceDatabase.NowMs()), ("$n", node));
         var count = ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'queued', node = '' WHERE state = 'running' AND node = $n", ("$n", node));
+        transaction.Commit();
         if (count > 0)
         {
             Changed.Pulse();
         }
         return count;
+    }
+
+    /// <summary>
+    /// Re-queues jobs the store has running on <paramref name="node"/> that the node does not
+    /// report (a claim reply or a result lost on the way), once they are older than
+    /// <paramref name="grace"/> (a claim reply may still be in flight).
+    /// </summary>
+    public int RequeueUnreported(string node, IReadOnlyCollection<string> reported, TimeSpan grace)
+    {
+        using var connection = database.Open();
+        var count = ServiceDatabase.Execute(connection, """
+            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END, node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END
+            WHERE state = 'running' AND node = $n AND started_ms < $before AND instr($reported, ',' || id || ',') = 0
+            """, ("$n", node), ("$before", ServiceDatabase.NowMs() - (long)grace.TotalMilliseconds), ("$reported", "," + string.Join(',', reported) + ","));
+        if (count > 0)
+        {
+            Changed.Pulse();
+        }
+        return count;
+    }
+
+    /// <summary>Re-queues every job running on a node that is registered but declared dead (also after a crash between the two steps).</summary>
+    public int RequeueOnDeadNodes()
+    {
+        using var connection = database.Open();
+        var count = ServiceDatabase.Execute(connection, """
+            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END, node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END
+            WHERE state = 'running' AND node IN (SELECT name FROM nodes WHERE alive = 0)
+            """);
+        if (count > 0)
+        {
+            Changed.Pulse();
+        }
+        return count;
+    }
+
+    /// <summary>The attempt a job is on (its claim count).</summary>
+    public int AttemptOf(string id)
+    {
+        using var connection = database.Open();
+        return ServiceDatabase.Scalar(connection, "SELECT attempts FROM jobs WHERE id = $id", ("$id", id)) is long n ? (int)n : 0;
     }
 
     /// <summary>The outputs of a job.</summary>

@@ -101,6 +101,11 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         using var forger = service.Anonymous("lava_" + new string('A', 43));
         var wrong = await Assert.ThrowsAsync<RpcException>(async () => await forger.Jobs.ListJobsAsync(new ListJobsRequest(), forger.Call()));
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        // Routing ignores case; authentication must too.
+        var shouted = new Method<EchoRequest, EchoReply>(MethodType.Unary, "LAVA.V1.Diagnostics", "Echo",
+            Marshallers.Create(m => m.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create(m => m.ToByteArray(), EchoReply.Parser.ParseFrom));
+        var bypass = await Assert.ThrowsAsync<RpcException>(async () => await nobody.Channel.CreateCallInvoker().AsyncUnaryCall(shouted, null, nobody.Call(), new EchoRequest { Text = "hi" }));
+        Assert.Equal(StatusCode.Unauthenticated, bypass.StatusCode);
         var health = new Health.HealthClient(nobody.Channel);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
         using var admin = service.Anonymous(service.AdminToken);
@@ -129,6 +134,11 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         serverFile.Arguments[1].Text = "@/etc/passwd";
         var file = await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(serverFile, user.Call()));
         Assert.Contains("files on the server", file.Status.Detail);
+        serverFile.Arguments[1].Text = "  @/etc/passwd";
+        Assert.Contains("files on the server", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(serverFile, user.Call()))).Status.Detail);
+        var generated = SaxpyJob(package);
+        generated.Arguments[1].Text = "zeros:2000000000";
+        Assert.Contains("exceed the service's limit", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(generated, user.Call()))).Status.Detail);
         var noRange = SaxpyJob(package);
         noRange.Global.Clear();
         Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(noRange, user.Call()))).StatusCode);
