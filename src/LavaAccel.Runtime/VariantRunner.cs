@@ -79,7 +79,7 @@ public static class VariantRunner
         }
         finally
         {
-            await slot.DisposeAsync().ConfigureAwait(false);
+            await deployment.RetireAsync(slot).ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class Deployment : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly int _poolSize;
     private readonly Task<int> _sweep;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerSlot, Task> _retiring = new();
 
     /// <summary>Sandboxes of dead lava processes that this deployment removed when it started.</summary>
     public Task<int> Swept => _sweep;
@@ -60,9 +61,33 @@ public sealed class Deployment : IAsyncDisposable
         }
     }
 
-    /// <summary>Destroys pooled sandboxes.</summary>
+    /// <summary>
+    /// Whether used sandboxes are removed off the job's path (a node with pools: the job's result
+    /// does not wait for runc to delete its container). A one-shot deployment removes them inline,
+    /// so nothing outlives its process.
+    /// </summary>
+    public bool RetiresInBackground => _poolSize > 0;
+
+    /// <summary>Removes a used sandbox: in the background where <see cref="RetiresInBackground"/>, awaited by <see cref="DisposeAsync"/>.</summary>
+    public ValueTask RetireAsync(WorkerSlot slot)
+    {
+        if (!RetiresInBackground)
+        {
+            return slot.DisposeAsync();
+        }
+        var removal = Task.Run(async () => await slot.DisposeAsync().ConfigureAwait(false));
+        _retiring[slot] = removal;
+        _ = removal.ContinueWith(_ => _retiring.TryRemove(slot, out Task? _), TaskScheduler.Default);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits for used sandboxes still being removed.</summary>
+    public Task RetiredAsync() => Task.WhenAll([.. _retiring.Values]);
+
+    /// <summary>Destroys pooled sandboxes (after the used ones still being removed).</summary>
     public async ValueTask DisposeAsync()
     {
+        await RetiredAsync().ConfigureAwait(false);
         List<ContainerPool> pools;
         lock (_lock)
         {
