@@ -19,4 +19,5 @@ public enum DeviceArgumentKind
 /// <param name="Bytes">Scalar bytes or the buffer's initial contents.</param>
 /// <param name="Writable">A buffer the kernel may write (returned after the run).</param>
 /// <param name="LocalBytes">Size of a __local argument.</param>
-public sealed record DeviceArgument(string Name, DeviceArgumentKind Kind, byte[] Bytes, bool Writable = false, long LocalBytes = 0);
+/// <param name="ElementBytes">Bytes of one element of a __local argument (0: unknown).</param>
+public sealed record DeviceArgument(string Name, DeviceArgumentKind Kind, byte[] Bytes, bool Writable = false, long LocalBytes = 0, int ElementBytes = 0);

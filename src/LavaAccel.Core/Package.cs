@@ -97,6 +97,7 @@ public sealed class Package
         byte[]? ir = null;
         byte[]? il = null;
         var sources = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var reader = new TarReader(new MemoryStream(bytes, writable: false));
@@ -105,6 +106,10 @@ public sealed class Package
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
                     continue;
+                }
+                if (!seen.Add(entry.Name))
+                {
+                    throw new LavaException($"package '{origin}' is corrupted or not a .lava package ({entry.Name} appears twice)");
                 }
                 var content = ReadAll(entry);
                 if (entry.Name == ManifestEntry)
@@ -139,6 +144,10 @@ public sealed class Package
         }
         var codeEntry = manifest.IrFormat == Manifest.IlgpuFormat ? IlEntry : IrEntry;
         var code = codeEntry == IlEntry ? il : ir;
+        if ((codeEntry == IlEntry ? ir : il) is not null)
+        {
+            throw new LavaException($"package '{origin}' is corrupted (it holds both ir/ and il/ code; its manifest says {manifest.IrFormat})");
+        }
         if (code is null)
         {
             throw new LavaException($"package '{origin}' is corrupted (no {codeEntry})");

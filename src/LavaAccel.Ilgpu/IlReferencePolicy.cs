@@ -10,6 +10,8 @@ namespace LavaAccel.Ilgpu;
 /// nothing that reaches files, processes, reflection, native code or raw memory. It has no static
 /// constructors or module initialiser either, so loading it runs none of its code on the host;
 /// ILGPU then compiles the kernels through its own IR, which refuses anything else a kernel calls.
+/// This is defence in depth, not the wall: IL can reach raw memory without naming a type (and
+/// ILGPU's CPU views can be overflowed), so ilgpu/cpu runs jailed (ManagedWorkerJail).
 /// </summary>
 internal static class IlReferencePolicy
 {
@@ -18,7 +20,7 @@ internal static class IlReferencePolicy
         "System.Runtime", "System.Private.CoreLib", "netstandard", "mscorlib", "System.Runtime.Intrinsics",
     };
 
-    private static readonly HashSet<string> KernelLibraries = new(StringComparer.Ordinal) { "ILGPU", "ILGPU.Algorithms" };
+    private static readonly HashSet<string> KernelLibraries = new(StringComparer.Ordinal) { "ILGPU" };
 
     private static readonly HashSet<string> AllowedSystemTypes = new(StringComparer.Ordinal)
     {
@@ -48,6 +50,15 @@ internal static class IlReferencePolicy
                 throw new LavaException($"{origin}: il/kernels.dll is not a .NET assembly");
             }
             var metadata = pe.GetMetadataReader();
+            var own = metadata.GetString(metadata.GetAssemblyDefinition().Name);
+            if (KernelLibraries.Contains(own) || CoreLibraries.Contains(own) || own.StartsWith("System.", StringComparison.Ordinal))
+            {
+                throw new LavaException($"{origin}: the kernel assembly calls itself '{own}', a library's name");
+            }
+            if (metadata.ExportedTypes.Count > 0)
+            {
+                throw new LavaException($"{origin}: the kernel assembly forwards types to other assemblies");
+            }
             foreach (var handle in metadata.TypeReferences)
             {
                 var (library, name) = Describe(metadata, handle);
@@ -98,8 +109,12 @@ internal static class IlReferencePolicy
             || name.StartsWith(CompilerServices, StringComparison.Ordinal) && name.EndsWith("Attribute", StringComparison.Ordinal);
     }
 
-    private static (string Library, string Name) Describe(MetadataReader metadata, TypeReferenceHandle handle)
+    private static (string Library, string Name) Describe(MetadataReader metadata, TypeReferenceHandle handle, int depth = 0)
     {
+        if (depth > 16)
+        {
+            return ("nested too deep", "?"); // a reference cycle: refused by the caller
+        }
         var type = metadata.GetTypeReference(handle);
         var name = metadata.GetString(type.Namespace) is { Length: > 0 } ns ? $"{ns}.{metadata.GetString(type.Name)}" : metadata.GetString(type.Name);
         var scope = type.ResolutionScope;
@@ -108,7 +123,7 @@ internal static class IlReferencePolicy
             case HandleKind.AssemblyReference:
                 return (metadata.GetString(metadata.GetAssemblyReference((AssemblyReferenceHandle)scope).Name), name);
             case HandleKind.TypeReference:
-                var (library, outer) = Describe(metadata, (TypeReferenceHandle)scope);
+                var (library, outer) = Describe(metadata, (TypeReferenceHandle)scope, depth + 1);
                 return (library, $"{outer}/{name}");
             default:
                 return ("this assembly", name);

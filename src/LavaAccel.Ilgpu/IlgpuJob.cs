@@ -36,6 +36,7 @@ public sealed record IlgpuJob(string Assembly, string Kernel, IlgpuDevice Device
                 ["scalar"] = a.Kind == DeviceArgumentKind.Scalar ? Convert.ToHexStringLower(a.Bytes) : null,
                 ["writable"] = a.Writable,
                 ["local_bytes"] = a.LocalBytes,
+                ["element_bytes"] = a.ElementBytes,
             });
         }
         var job = new JsonObject
@@ -70,7 +71,7 @@ public sealed record IlgpuJob(string Assembly, string Kernel, IlgpuDevice Device
                 DeviceArgumentKind.Scalar => Convert.FromHexString(a["scalar"]!.GetValue<string>()),
                 _ => [],
             };
-            arguments.Add(new DeviceArgument(a["name"]!.GetValue<string>(), kind, bytes, a["writable"]!.GetValue<bool>(), a["local_bytes"]!.GetValue<long>()));
+            arguments.Add(new DeviceArgument(a["name"]!.GetValue<string>(), kind, bytes, a["writable"]!.GetValue<bool>(), a["local_bytes"]!.GetValue<long>(), a["element_bytes"]?.GetValue<int>() ?? 0));
         }
         return new IlgpuJob(
             job["assembly"]!.GetValue<string>(), job["kernel"]!.GetValue<string>(),

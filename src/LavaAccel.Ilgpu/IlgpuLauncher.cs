@@ -34,7 +34,8 @@ public static class IlgpuLauncher
             builder.Optimize(OptimizationLevel.O2);
             _ = device switch
             {
-                // Assertions make views bounds-checked: an out-of-range index is an error, not a write into lava.
+                // Assertions turn most out-of-range view indices into an error (not all: SubView offsets
+                // can overflow), which is why the ilgpu/cpu worker also runs jailed.
                 IlgpuDevice.Cpu => builder.CPU(new CPUDevice(CpuWarp, CpuWarpsPerGroup, Math.Max(1, Environment.ProcessorCount))).Assertions(),
                 IlgpuDevice.Cuda => ILGPU.Runtime.Cuda.CudaContextExtensions.Cuda(builder),
                 _ => ILGPU.Runtime.OpenCL.CLContextExtensions.OpenCL(builder),
@@ -175,11 +176,29 @@ public static class IlgpuLauncher
         {
             throw new LavaException($"kernel '{kernel.Name}' has {shared.Count} __local arguments; ILGPU gives a kernel one dynamic shared-memory array");
         }
-        var sharedConfig = shared.Count == 0 || shared[0].LocalBytes == 0
-            ? default
-            : SharedMemoryConfig.RequestDynamic<byte>(checked((int)shared[0].LocalBytes));
+        // In elements of the kernel's type: the CPU accelerator counts the request in elements of
+        // the T of GetDynamic<T>(), the GPU ones in bytes; elements × size means the same to both.
+        var sharedConfig = default(SharedMemoryConfig);
+        if (shared.Count == 1 && shared[0].LocalBytes > 0)
+        {
+            var size = shared[0].ElementBytes > 0 ? shared[0].ElementBytes : 1;
+            if (shared[0].LocalBytes % size != 0)
+            {
+                throw new LavaException($"kernel '{kernel.Name}': __local argument '{shared[0].Name}' of {shared[0].LocalBytes} bytes is not a whole number of {size}-byte elements");
+            }
+            sharedConfig = RequestShared(size, checked((int)(shared[0].LocalBytes / size)));
+        }
         return new KernelConfig(new Index3D(grid[0], grid[1], grid[2]), new Index3D(group[0], group[1], group[2]), sharedConfig);
     }
+
+    private static SharedMemoryConfig RequestShared(int elementBytes, int count) => elementBytes switch
+    {
+        1 => SharedMemoryConfig.RequestDynamic<byte>(count),
+        2 => SharedMemoryConfig.RequestDynamic<short>(count),
+        4 => SharedMemoryConfig.RequestDynamic<int>(count),
+        8 => SharedMemoryConfig.RequestDynamic<long>(count),
+        _ => throw new LavaException($"dynamic shared memory of {elementBytes}-byte elements is not supported"),
+    };
 
     private static object Scalar(Type type, byte[] bytes, string name)
     {

@@ -9,7 +9,7 @@ public static class DeviceArguments
     public static DeviceArgument From(BoundArgument argument) => argument.Parameter.Kind switch
     {
         KernelArgumentKind.Scalar => new DeviceArgument(argument.Parameter.Name, DeviceArgumentKind.Scalar, argument.Bytes),
-        KernelArgumentKind.Local => new DeviceArgument(argument.Parameter.Name, DeviceArgumentKind.Local, [], LocalBytes: argument.LocalElements * argument.Parameter.ElementBytes),
+        KernelArgumentKind.Local => new DeviceArgument(argument.Parameter.Name, DeviceArgumentKind.Local, [], LocalBytes: argument.LocalElements * argument.Parameter.ElementBytes, ElementBytes: argument.Parameter.ElementBytes),
         _ => new DeviceArgument(argument.Parameter.Name, DeviceArgumentKind.Buffer, argument.Bytes, Writable: !argument.Parameter.IsConst),
     };
 }

@@ -14,8 +14,10 @@ namespace LavaAccel.Runtime;
 /// be stopped, so lava reports the failure and kills the worker at the time limit instead.
 /// <c>ilgpu/cpu</c> loads the variant (the kernels' assembly); the PTX and OpenCL targets run the
 /// package's assembly through ILGPU's CUDA or OpenCL accelerator, which regenerate the same code
-/// (ILGPU's public API cannot load precompiled PTX). The worker is not in a container: the
-/// reference policy and ILGPU's compiler keep a kernel to computing (docs/ilgpu-backend.md).
+/// (ILGPU's public API cannot load precompiled PTX). ILGPU's CPU accelerator runs the kernel's
+/// own IL on the host, and its bounds checks can be defeated (SubView offset overflow), so the
+/// ilgpu/cpu worker runs jailed in bubblewrap (<see cref="ManagedWorkerJail"/>); the reference
+/// policy is defence in depth (docs/ilgpu-backend.md).
 /// </summary>
 public static class IlgpuRunner
 {
@@ -31,16 +33,27 @@ public static class IlgpuRunner
         var work = Directory.CreateTempSubdirectory("lava-ilgpu-");
         try
         {
-            var assembly = request.VariantPath;
-            if (device != IlgpuDevice.Cpu)
+            // The assembly goes into the job directory: the only directory the jailed worker sees besides its own.
+            var assembly = Path.Combine(work.FullName, "kernels.dll");
+            if (device == IlgpuDevice.Cpu)
             {
-                assembly = Path.Combine(work.FullName, "kernels.dll");
+                File.Copy(request.VariantPath, assembly);
+            }
+            else
+            {
                 File.WriteAllBytes(assembly, packageIl ?? throw new LavaException($"{request.Target} runs from the package's assembly; none was given"));
             }
             var arguments = request.Arguments.Select(DeviceArguments.From).ToArray();
             var job = new IlgpuJob(assembly, request.Kernel.Name, device, request.Range.Global, request.Range.Local, Math.Max(1, request.Repeat), arguments);
             var start = WorkerExecutable.StartInfo(WorkerName);
             start.ArgumentList.Add(job.Write(work.FullName));
+            // ilgpu/cpu runs the kernel's own IL on the host, so its worker is jailed (bubblewrap)
+            // unless --sandbox none; the GPU accelerators need their devices and run it plain.
+            var jailed = device == IlgpuDevice.Cpu && request.Sandbox != SandboxKind.None;
+            if (jailed)
+            {
+                start = ManagedWorkerJail.Wrap(start, work.FullName, request.MemoryLimit);
+            }
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start) ?? throw new LavaException($"cannot start {WorkerName}");
             var stopped = "";
@@ -99,10 +112,10 @@ public static class IlgpuRunner
                     buffers[arguments[i].Name] = File.ReadAllBytes(IlgpuJob.BufferFile(work.FullName, i));
                 }
             }
-            var usage = new UsageRecord($"ilgpu-{process.Id}", "none", wall,
+            var usage = new UsageRecord($"ilgpu-{process.Id}", jailed ? "bwrap" : "none", wall,
                 report["cpu_user_ms"]!.GetValue<double>(), report["cpu_system_ms"]!.GetValue<double>(),
                 report["peak_bytes"]!.GetValue<long>(), ExitReason.Completed, "process");
-            return new RunOutcome(times, buffers, wall, "", SandboxKind.None, 0, 0, usage);
+            return new RunOutcome(times, buffers, wall, "", jailed ? SandboxKind.Bwrap : SandboxKind.None, 0, 0, usage);
         }
         finally
         {

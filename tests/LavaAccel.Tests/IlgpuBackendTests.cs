@@ -46,6 +46,29 @@ public sealed class IlgpuBackendTests(KernelWorkspace workspace) : IClassFixture
     }
 
     [Fact]
+    public void Views_written_through_tuples_refs_or_helpers_are_not_read_only()
+    {
+        var packed = workspace.Pack("Writes.cs", """
+            public static class Writes
+            {
+                public static void swap(Index1D i, ArrayView<float> a, ArrayView<float> b) { (a[i], b[i]) = (b[i], a[i]); }
+                public static void viaref(Index1D i, ArrayView<int> r, ArrayView<int> h, ArrayView<int> only)
+                {
+                    ref var e = ref r[i];
+                    e = only[i];
+                    Set(h, i);
+                }
+                private static void Set(ArrayView<int> v, Index1D i) => v[i] = 1;
+            }
+            """).Package;
+        Assert.All(packed.Manifest.GetKernel("swap").Arguments, a => Assert.False(a.IsConst, a.Name));
+        var viaref = packed.Manifest.GetKernel("viaref").Arguments.ToDictionary(a => a.Name);
+        Assert.False(viaref["r"].IsConst);
+        Assert.False(viaref["h"].IsConst);
+        Assert.True(viaref["only"].IsConst);
+    }
+
+    [Fact]
     public void Packing_is_deterministic_and_the_package_round_trips()
     {
         var path = workspace.WriteFile("Two.cs", TwoKernels);
@@ -216,6 +239,7 @@ public sealed class IlgpuBackendTests(KernelWorkspace workspace) : IClassFixture
         Assert.Contains("time limit of 2 s", spin.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2, 10);
         var fill = VariantRunner.Run(Request("fill"));
+        Assert.Equal(LavaAccel.Sandbox.ManagedWorkerJail.Available ? LavaAccel.Sandbox.SandboxKind.Bwrap : LavaAccel.Sandbox.SandboxKind.None, fill.Sandbox);
         var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(fill.Buffers["y"]).ToArray();
         Assert.Equal(Enumerable.Range(0, 64).Select(i => i * 3), values);
     }

@@ -58,7 +58,9 @@ internal static class RunCommand
             Console.WriteLine(report.Choice.Target.Backend switch
             {
                 "cpu" => $"sandbox   {o.Sandbox.Name()}: ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch",
-                "ilgpu" => "sandbox   none: ILGPU runs the kernel in lava-ilgpu-worker, a process of its own (not a container)",
+                "ilgpu" => o.Sandbox == LavaAccel.Sandbox.SandboxKind.Bwrap
+                    ? "sandbox   bwrap: ILGPU's CPU accelerator runs the kernel in lava-ilgpu-worker, jailed (no network, read-only root, uid 65534)"
+                    : "sandbox   none: ILGPU runs the kernel in lava-ilgpu-worker, a process of its own (not a container)",
                 var backend => $"sandbox   none: the {backend} device runtime runs in lava's process",
             });
             Console.WriteLine($"usage     wall {CliOutput.Ms(u.WallMs)}, cpu {CliOutput.Ms(u.UserCpuMs)} user + {CliOutput.Ms(u.SystemCpuMs)} sys, peak memory {CliOutput.Bytes(u.PeakMemoryBytes)} ({u.Source})");

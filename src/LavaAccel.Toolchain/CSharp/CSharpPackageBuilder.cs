@@ -38,7 +38,7 @@ internal static class CSharpPackageBuilder
             throw new LavaException($"{origin} defines no kernels (public static void methods of public classes taking an Index1D/2D/3D and ArrayView<T> or scalar arguments)");
         }
         var features = new SortedSet<string>(StringComparer.Ordinal);
-        var kernels = assembly.Kernels.Select(k => Signature(k, KernelSourceFacts.Read(compilation, k.Name, origin), features)).ToList();
+        var kernels = assembly.Kernels.Select(k => Signature(k, KernelSourceFacts.Read(compilation, k.Method, origin), features)).ToList();
         var manifest = new Manifest
         {
             Name = packageName,

@@ -12,11 +12,16 @@ namespace LavaAccel.Toolchain.CSharp;
 internal sealed record KernelSourceFacts(IReadOnlySet<string> WrittenViews, (string Name, ITypeSymbol Element)? SharedMemory, IReadOnlySet<string> Features)
 {
     /// <summary>Reads the facts of the kernel method <paramref name="name"/>.</summary>
-    public static KernelSourceFacts Read(CSharpCompilation compilation, string name, string origin)
+    public static KernelSourceFacts Read(CSharpCompilation compilation, System.Reflection.MethodInfo kernel, string origin)
     {
+        var name = kernel.Name;
+        var declaringType = kernel.DeclaringType?.FullName?.Replace('+', '.') ?? "";
         var declaration = compilation.SyntaxTrees
             .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
-            .Single(m => m.Identifier.ValueText == name && m.Modifiers.Any(SyntaxKind.PublicKeyword) && m.Modifiers.Any(SyntaxKind.StaticKeyword));
+            .Where(m => m.Identifier.ValueText == name && m.Modifiers.Any(SyntaxKind.PublicKeyword) && m.Modifiers.Any(SyntaxKind.StaticKeyword))
+            .FirstOrDefault(m => compilation.GetSemanticModel(m.SyntaxTree).GetDeclaredSymbol(m) is { } symbol
+                && symbol.ContainingType.ToDisplayString() == declaringType && symbol.Parameters.Length == kernel.GetParameters().Length)
+            ?? throw new LavaException($"{origin}: cannot find the source of kernel '{name}' in {declaringType}");
         var model = compilation.GetSemanticModel(declaration.SyntaxTree);
         var method = model.GetDeclaredSymbol(declaration)!;
         var written = new HashSet<string>(StringComparer.Ordinal);
@@ -81,7 +86,10 @@ internal sealed record KernelSourceFacts(IReadOnlySet<string> WrittenViews, (str
                     AssignmentExpressionSyntax assignment => assignment.Left == access,
                     PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
                     RefExpressionSyntax => true,
-                    ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
+                    // An element inside a tuple is written when the tuple is assigned to: (y[i], y[j]) = (a, b).
+                    ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None)
+                        || argument.Ancestors().TakeWhile(a => a is ArgumentSyntax or TupleExpressionSyntax).OfType<TupleExpressionSyntax>().LastOrDefault() is { } tuple
+                            && tuple.Parent is AssignmentExpressionSyntax { } deconstruction && deconstruction.Left == tuple,
                     _ => false,
                 };
             case MemberAccessExpressionSyntax member when member.Expression == identifier:
