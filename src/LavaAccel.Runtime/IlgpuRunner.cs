@@ -24,7 +24,7 @@ public static class IlgpuRunner
     private const string WorkerName = "lava-ilgpu-worker";
 
     /// <summary>Runs the request; a compile, launch, assertion or time-limit failure is one error line.</summary>
-    public static RunOutcome Run(RunRequest request, byte[]? packageIl = null)
+    public static RunOutcome Run(RunRequest request, byte[]? packageIl = null, CancellationToken cancellation = default)
     {
         var device = request.Target == IlgpuBackend.Cpu ? IlgpuDevice.Cpu
             : request.Target == IlgpuBackend.OpenCl ? IlgpuDevice.OpenCl
@@ -76,8 +76,9 @@ public static class IlgpuRunner
             }
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
+            using var onCancel = cancellation.Register(() => Stop("cancelled"));
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             if (!process.WaitForExit(request.TimeLimit ?? Timeout.InfiniteTimeSpan))
             {
                 Stop("timeout");
@@ -88,6 +89,10 @@ public static class IlgpuRunner
             if (stopped == "timeout")
             {
                 throw new LavaException($"{kernel} on {request.Target} exceeded its time limit of {request.TimeLimit!.Value.TotalSeconds:0.###} s and was stopped");
+            }
+            if (stopped == "cancelled")
+            {
+                throw new OperationCanceledException($"{kernel} on {request.Target} was cancelled", cancellation);
             }
             if (stopped == "interrupted")
             {

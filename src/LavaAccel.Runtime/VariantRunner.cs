@@ -33,7 +33,7 @@ public static class VariantRunner
             {
                 "opencl" => OpenClRunner.Run(request),
                 "nvptx" => CudaRunner.Run(request),
-                _ => IlgpuRunner.Run(request, request.PackageCode),
+                _ => IlgpuRunner.Run(request, request.PackageCode, cancellation),
             };
             deployment.Usage.Append(outcome.Usage!, request.Kernel.Name, request.Target.ToString(), request.User);
             return outcome;
