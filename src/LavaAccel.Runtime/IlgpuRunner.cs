@@ -77,8 +77,8 @@ public static class IlgpuRunner
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
             using var onCancel = cancellation.Register(() => Stop("cancelled"));
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = BoundedText.ReadAsync(process.StandardError, 1 << 20, CancellationToken.None);
+            var stdout = BoundedText.ReadAsync(process.StandardOutput, 1 << 20, CancellationToken.None);
             if (!process.WaitForExit(request.TimeLimit ?? Timeout.InfiniteTimeSpan))
             {
                 Stop("timeout");

@@ -1,7 +1,7 @@
 namespace LavaAccel.Sandbox;
 
 /// <summary>Reads a worker's stream to its end, keeping at most a given number of characters: a kernel that floods its output must not flood lava's memory.</summary>
-internal static class BoundedText
+public static class BoundedText
 {
     /// <summary>The first <paramref name="limit"/> characters of <paramref name="reader"/>, draining the rest.</summary>
     public static async Task<string> ReadAsync(StreamReader reader, int limit, CancellationToken cancellation = default)

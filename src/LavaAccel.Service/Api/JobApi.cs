@@ -26,7 +26,8 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
             {
                 throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)");
             }
-            Validate(packages.Load(request.PackageDigest), request);
+            var package = packages.Load(request.PackageDigest);
+            Validate(package, request);
             var memory = request.MemoryLimitBytes;
             if (memory < 0)
             {
@@ -40,7 +41,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
                 }
                 memory = memory == 0 ? maxMemory : memory;
             }
-            var job = jobs.Submit(user, request, memory);
+            var job = jobs.Submit(user, request, memory, package.IsIlgpu);
             metrics.Submitted();
             return Task.FromResult(job);
         }

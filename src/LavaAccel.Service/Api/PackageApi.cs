@@ -8,9 +8,28 @@ namespace LavaAccel.Service.Api;
 /// <summary><c>lava.v1.PackageService</c>: streamed uploads (size-limited, checked, de-duplicated by digest).</summary>
 public sealed class PackageApi(PackageStore packages, ServiceOptions options, ServiceMetrics metrics) : PackageService.PackageServiceBase
 {
+    // Each upload is held in memory up to the size limit: at most this many at once.
+    private static readonly SemaphoreSlim Uploads = new(8);
+
     public override async Task<PackageInfo> UploadPackage(IAsyncStreamReader<PackageChunk> requestStream, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
+        if (!await Uploads.WaitAsync(TimeSpan.FromSeconds(30), context.CancellationToken).ConfigureAwait(false))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many uploads in progress; try again"));
+        }
+        try
+        {
+            return await ReceiveAsync(requestStream, context, user).ConfigureAwait(false);
+        }
+        finally
+        {
+            Uploads.Release();
+        }
+    }
+
+    private async Task<PackageInfo> ReceiveAsync(IAsyncStreamReader<PackageChunk> requestStream, ServerCallContext context, Storage.UserAccount user)
+    {
         using var buffer = new MemoryStream();
         var expected = "";
         await foreach (var chunk in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))

@@ -21,7 +21,7 @@ public sealed class JobStore(ServiceDatabase database)
     /// Stores a new job for <paramref name="user"/> after checking their quotas in the same
     /// transaction; throws <see cref="QuotaExceededException"/> when one would be exceeded.
     /// </summary>
-    public Job Submit(UserAccount user, SubmitJobRequest request, long memoryLimit)
+    public Job Submit(UserAccount user, SubmitJobRequest request, long memoryLimit, bool csharp = false)
     {
         var id = "j-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var now = ServiceDatabase.NowMs();
@@ -44,9 +44,9 @@ public sealed class JobStore(ServiceDatabase database)
             }
         }
         ServiceDatabase.Execute(connection, """
-            INSERT INTO jobs(id, seq, owner, package_digest, kernel, requested_target, request, state, memory_limit, created_ms)
-            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $t, $r, 'queued', $m, $c)
-            """,
+            INSERT INTO jobs(id, seq, owner, package_digest, kernel, requested_target, code_kind, request, state, memory_limit, created_ms)
+            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $t, $kind, $r, 'queued', $m, $c)
+            """, ("$kind", csharp ? "ilgpu" : "lava-ir"),
             ("$id", id), ("$o", user.Name), ("$p", request.PackageDigest), ("$k", request.Kernel), ("$t", request.Target == "auto" ? "" : request.Target),
             ("$r", request.ToByteArray()), ("$m", memoryLimit), ("$c", now));
         transaction.Commit();
@@ -89,7 +89,8 @@ public sealed class JobStore(ServiceDatabase database)
         using var command = ServiceDatabase.Command(connection, """
             UPDATE jobs SET state = 'running', node = $n, started_ms = $t, attempts = attempts + 1
             WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
-                        AND ($targets IS NULL OR requested_target = '' OR instr($targets, ',' || requested_target || ',') > 0)
+                        AND ($targets IS NULL OR instr($targets, ',' || requested_target || ',') > 0
+                             OR requested_target = '' AND (code_kind = 'lava-ir' OR instr($targets, ',ilgpu/') > 0))
                         ORDER BY seq LIMIT 1)
               AND state = 'queued'
               AND ($remote = 0 OR EXISTS (SELECT 1 FROM nodes WHERE name = $n AND alive = 1))

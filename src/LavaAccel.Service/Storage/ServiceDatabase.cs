@@ -53,6 +53,7 @@ public sealed class ServiceDatabase
                 package_digest TEXT NOT NULL,
                 kernel TEXT NOT NULL,
                 requested_target TEXT NOT NULL DEFAULT '',
+                code_kind TEXT NOT NULL DEFAULT 'lava-ir',
                 request BLOB NOT NULL,
                 state TEXT NOT NULL,
                 target TEXT NOT NULL DEFAULT '',

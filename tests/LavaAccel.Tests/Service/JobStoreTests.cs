@@ -1,0 +1,77 @@
+using LavaAccel.Api.V1;
+using LavaAccel.Service.Storage;
+
+namespace LavaAccel.Tests.Service;
+
+/// <summary>The job store's state machine on its own: claims, results, attempts, re-queues.</summary>
+public sealed class JobStoreTests : IDisposable
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("lava-jobstore-");
+    private readonly JobStore _jobs;
+    private readonly UserAccount _user = new("u", false);
+
+    public JobStoreTests() => _jobs = new JobStore(new ServiceDatabase(_data.FullName));
+
+    public void Dispose() => _data.Delete(recursive: true);
+
+    private Job Submit(string target = "", bool csharp = false) =>
+        _jobs.Submit(_user, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", Target = target }, 0, csharp);
+
+    private static JobResult Succeeded() => new(JobStates.Succeeded, "", "cpu/x86_64/x86-64-v2", 1, false, new JobUsage(), []);
+
+    [Fact]
+    public void Nodes_claim_only_jobs_they_can_run()
+    {
+        var v3 = Submit("cpu/x86_64/x86-64-v3");
+        var csharp = Submit(csharp: true);
+        var plain = Submit();
+        string[] v2Only = ["cpu/x86_64/x86-64-v2"];
+        Assert.Equal(plain.Id, _jobs.ClaimNext("a", v2Only)?.Job.Id);
+        Assert.Null(_jobs.ClaimNext("a", v2Only));
+        Assert.Equal(v3.Id, _jobs.ClaimNext("b", ["cpu/x86_64/x86-64-v3", "ilgpu/cpu"])?.Job.Id);
+        Assert.Equal(csharp.Id, _jobs.ClaimNext("b", ["cpu/x86_64/x86-64-v3", "ilgpu/cpu"])?.Job.Id);
+    }
+
+    [Fact]
+    public void A_job_ends_once_and_only_for_its_node_and_attempt()
+    {
+        var job = Submit();
+        var first = _jobs.ClaimNext("a")!.Value.Job;
+        Assert.Equal(1, first.Attempts);
+        _jobs.Requeue("a"); // node a was declared dead
+        var second = _jobs.ClaimNext("a")!.Value.Job;
+        Assert.Equal(2, second.Attempts);
+        Assert.False(_jobs.Finish(job.Id, "a", Succeeded(), attempt: 1)); // the first run's late result
+        Assert.False(_jobs.Finish(job.Id, "b", Succeeded(), attempt: 2)); // another node
+        Assert.True(_jobs.Finish(job.Id, "a", Succeeded(), attempt: 2));
+        Assert.False(_jobs.Finish(job.Id, "a", Succeeded(), attempt: 2)); // twice
+        Assert.Equal(JobStates.Succeeded, _jobs.Get(job.Id)!.State);
+    }
+
+    [Fact]
+    public void Jobs_a_node_does_not_report_go_back_unless_cancelled()
+    {
+        var kept = Submit();
+        var lost = Submit();
+        var cancelled = Submit();
+        foreach (var _ in new[] { kept, lost, cancelled })
+        {
+            _jobs.ClaimNext("a");
+        }
+        _jobs.Cancel(cancelled.Id, "u");
+        Assert.Equal(2, _jobs.RequeueUnreported("a", [kept.Id], TimeSpan.Zero));
+        Assert.Equal(JobStates.Running, _jobs.Get(kept.Id)!.State);
+        Assert.Equal(JobStates.Queued, _jobs.Get(lost.Id)!.State);
+        Assert.Equal(JobStates.Cancelled, _jobs.Get(cancelled.Id)!.State);
+        Assert.Equal(0, _jobs.RequeueUnreported("a", [], TimeSpan.FromMinutes(1))); // within the grace period
+    }
+
+    [Fact]
+    public void Quotas_are_checked_when_submitting()
+    {
+        var limited = new UserAccount("q", false, MaxJobs: 1);
+        _jobs.Submit(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }, 0);
+        var error = Assert.Throws<QuotaExceededException>(() => _jobs.Submit(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }, 0));
+        Assert.Contains("quota is 1", error.Message);
+    }
+}
