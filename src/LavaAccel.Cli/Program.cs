@@ -28,6 +28,7 @@ root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Options.Add(ServiceConnection.ServerOption);
 root.Options.Add(ServiceConnection.TokenOption);
+root.Options.Add(ServiceConnection.CaOption);
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -42,12 +42,14 @@ public static class ServiceHost
         }
         // gRPC over cleartext HTTP/2 (prior knowledge) on the listen address; Prometheus scrapes
         // HTTP/1.1, which Kestrel cannot offer on the same cleartext port, so metrics get their own.
-        var grpcUri = ParseListen(options.Listen, "--listen");
-        var metricsUri = ParseListen(options.MetricsListen ?? $"{grpcUri.Scheme}://{grpcUri.Host}:{grpcUri.Port + 1}", "--metrics-listen");
+        var grpcUri = ParseListen(options.Listen, "--listen", allowTls: true);
+        var metricsUri = ParseListen(options.MetricsListen ?? $"http://{grpcUri.Host}:{grpcUri.Port + 1}", "--metrics-listen");
+        // https:// on --listen: users' calls (and their tokens) over TLS with the controller's certificate.
+        var userTls = grpcUri.Scheme == "https" ? ControllerCertificate(options, "--listen https://") : null;
         var nodeTls = options.NodeListen is null ? null : NodeTls(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, grpcUri, HttpProtocols.Http2);
+            Listen(kestrel, grpcUri, HttpProtocols.Http2, userTls is null ? null : https => https.ServerCertificate = userTls);
             Listen(kestrel, metricsUri, HttpProtocols.Http1);
             if (nodeTls is { } tls)
             {
@@ -110,10 +112,21 @@ public static class ServiceHost
         return app;
     }
 
-    private static Uri ParseListen(string text, string option) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.Port >= 0
+    private static Uri ParseListen(string text, string option, bool allowTls = false) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || allowTls && uri.Scheme == "https") && uri.Port >= 0
             ? uri
-            : throw new LavaException($"{option} '{text}' is not an http://HOST:PORT address");
+            : throw new LavaException($"{option} '{text}' is not an http://{(allowTls ? " or https://" : "")}HOST:PORT address");
+
+    private static X509Certificate2 ControllerCertificate(ServiceOptions options, string what)
+    {
+        var directory = options.CertificatesDirectory ?? CertificateAuthority.DirectoryIn(options.DataDirectory);
+        var (crt, key) = CertificateAuthority.ControllerFiles(directory);
+        if (!File.Exists(crt) || !File.Exists(key))
+        {
+            throw new LavaException($"{what} needs the controller certificate: run `lava certs init --data {options.DataDirectory} --hosts ADDRESS…` first (no {crt})");
+        }
+        return X509Certificate2.CreateFromPemFile(crt, key);
+    }
 
 
     private sealed record NodeEndpoint(Uri Uri, X509Certificate2 Server, X509Certificate2 Ca);
@@ -124,12 +137,7 @@ public static class ServiceHost
             ? parsed
             : throw new LavaException($"--node-listen '{options.NodeListen}' is not an https://HOST:PORT address");
         var directory = options.CertificatesDirectory ?? CertificateAuthority.DirectoryIn(options.DataDirectory);
-        var (crt, key) = CertificateAuthority.ControllerFiles(directory);
-        if (!File.Exists(crt) || !File.Exists(key))
-        {
-            throw new LavaException($"no controller certificate in {directory}: run `lava certs init --data {options.DataDirectory} --hosts ADDRESS…` first");
-        }
-        return new NodeEndpoint(uri, X509Certificate2.CreateFromPemFile(crt, key), CertificateAuthority.LoadCertificate(Path.Combine(directory, "ca.crt")));
+        return new NodeEndpoint(uri, ControllerCertificate(options, "--node-listen"), CertificateAuthority.LoadCertificate(Path.Combine(directory, "ca.crt")));
     }
 
     private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols, Action<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>? https = null)

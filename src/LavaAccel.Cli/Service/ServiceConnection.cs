@@ -17,6 +17,7 @@ internal sealed class ServiceConnection : IDisposable
 
     public static readonly Option<string?> ServerOption = new("--server") { Description = "Service URL (default: $LAVA_SERVER or " + DefaultServer + ")", Recursive = true };
     public static readonly Option<string?> TokenOption = new("--token") { Description = "Bearer token (default: $LAVA_TOKEN, else the local admin token)", Recursive = true };
+    public static readonly Option<string?> CaOption = new("--ca") { Description = "CA certificate an https:// server's certificate must chain to (default: $LAVA_CA, else the system's trust store)", Recursive = true };
 
     private ServiceConnection(GrpcChannel channel, Metadata headers, string server)
     {
@@ -54,7 +55,18 @@ internal sealed class ServiceConnection : IDisposable
             // The local admin token is only offered to a server on this machine.
             throw new LavaException("no token: pass --token or set LAVA_TOKEN (`lava users add NAME` issues one)");
         }
-        var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { MaxReceiveMessageSize = 512 << 20, MaxSendMessageSize = 64 << 20 });
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        var caPath = result.GetValue(CaOption) ?? Environment.GetEnvironmentVariable("LAVA_CA");
+        if (uri.Scheme == "https" && !string.IsNullOrEmpty(caPath))
+        {
+            // The cluster's own CA (lava certs init) instead of the system's trust store.
+            var ca = LavaAccel.Service.Security.CertificateAuthority.LoadCertificate(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                certificate is not null
+                && (errors & ~(System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors)) == System.Net.Security.SslPolicyErrors.None
+                && LavaAccel.Service.Security.CertificateAuthority.Validates(ca, new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate), LavaAccel.Service.Security.CertificateAuthority.ServerAuth);
+        }
+        var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { HttpHandler = handler, MaxReceiveMessageSize = 512 << 20, MaxSendMessageSize = 64 << 20 });
         return new ServiceConnection(channel, new Metadata { { "authorization", "Bearer " + token } }, server);
     }
 
