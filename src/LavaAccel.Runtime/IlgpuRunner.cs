@@ -114,7 +114,8 @@ public static class IlgpuRunner
             {
                 if (arguments[i].Kind == DeviceArgumentKind.Buffer && arguments[i].Writable)
                 {
-                    buffers[arguments[i].Name] = File.ReadAllBytes(IlgpuJob.BufferFile(work.FullName, i));
+                    // The (jailed) worker wrote these files: no links followed, exactly the declared size.
+                    buffers[arguments[i].Name] = UnixFiles.ReadWrittenFile(IlgpuJob.BufferFile(work.FullName, i), arguments[i].Bytes.Length);
                 }
             }
             var usage = new UsageRecord($"ilgpu-{process.Id}", jailed ? "bwrap" : "none", wall,
@@ -124,7 +125,14 @@ public static class IlgpuRunner
         }
         finally
         {
-            work.Delete(recursive: true);
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A kernel that made its directory undeletable must not change the job's outcome.
+            }
         }
     }
 

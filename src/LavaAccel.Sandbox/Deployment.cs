@@ -75,7 +75,18 @@ public sealed class Deployment : IAsyncDisposable
         {
             return slot.DisposeAsync();
         }
-        var removal = Task.Run(async () => await slot.DisposeAsync().ConfigureAwait(false));
+        var removal = Task.Run(async () =>
+        {
+            try
+            {
+                await slot.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LavaException or InvalidOperationException)
+            {
+                // The janitor removes what is left the next time a deployment starts.
+                Console.Error.WriteLine($"warning: removing sandbox {slot.Id} failed: {e.Message}");
+            }
+        });
         _retiring[slot] = removal;
         _ = removal.ContinueWith(_ => _retiring.TryRemove(slot, out Task? _), TaskScheduler.Default);
         return ValueTask.CompletedTask;
@@ -87,7 +98,14 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>Destroys pooled sandboxes (after the used ones still being removed).</summary>
     public async ValueTask DisposeAsync()
     {
-        await RetiredAsync().ConfigureAwait(false);
+        try
+        {
+            await RetiredAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LavaException or InvalidOperationException)
+        {
+            // logged where it happened; the pools must still be removed
+        }
         List<ContainerPool> pools;
         lock (_lock)
         {

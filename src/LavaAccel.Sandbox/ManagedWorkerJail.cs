@@ -45,7 +45,9 @@ public static class ManagedWorkerJail
                 arguments.AddRange(["--ro-bind", directory, directory]);
             }
         }
-        arguments.AddRange(["--bind", jobDirectory, jobDirectory, "--remount-ro", "/", "--chdir", jobDirectory, "--", worker.FileName]);
+        // `dotnet` by name would be looked up on the jail's PATH (/usr/bin only): name the host's.
+        var program = worker.FileName == "dotnet" ? Path.Combine(DotnetRoot(), "dotnet") : worker.FileName;
+        arguments.AddRange(["--bind", jobDirectory, jobDirectory, "--remount-ro", "/", "--chdir", jobDirectory, "--", program]);
         arguments.AddRange(worker.ArgumentList);
         foreach (var argument in arguments)
         {

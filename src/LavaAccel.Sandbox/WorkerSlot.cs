@@ -74,9 +74,16 @@ public abstract class WorkerSlot : IAsyncDisposable
     /// <summary>Removes the sandbox and its directories, then tells its pool (which refills behind it).</summary>
     public async ValueTask DisposeAsync()
     {
-        await DestroyAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _released, null)?.Invoke();
-        GC.SuppressFinalize(this);
+        try
+        {
+            await DestroyAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // The pool refills behind it even when removal failed, or its shelf would stay a slot short.
+            Interlocked.Exchange(ref _released, null)?.Invoke();
+            GC.SuppressFinalize(this);
+        }
     }
 
     /// <summary>Removes the sandbox and its directories.</summary>

@@ -215,15 +215,19 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
                 };
                 result = new JobResult(JobStates.Failed, reason, claim.Request.Target, 0, false, new JobUsage(), []);
             }
-            finally
-            {
-                _running.TryRemove(claim.JobId, out _);
-            }
             if (stop.IsCancellationRequested)
             {
                 return; // the controller re-places it when this node is declared dead or registers again
             }
-            await CompleteAsync(controller, claim.JobId, claim.Attempt, result, stop).ConfigureAwait(false);
+            // Still reported in heartbeats until the controller has the result, or it would be re-queued meanwhile.
+            try
+            {
+                await CompleteAsync(controller, claim.JobId, claim.Attempt, result, stop).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.TryRemove(claim.JobId, out _);
+            }
         }
     }
 

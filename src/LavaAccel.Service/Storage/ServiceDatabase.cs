@@ -10,7 +10,7 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class ServiceDatabase
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
 
@@ -87,8 +87,25 @@ public sealed class ServiceDatabase
                 name TEXT NOT NULL,
                 npy BLOB NOT NULL,
                 PRIMARY KEY(job_id, name));
-            PRAGMA user_version = 1;
             """);
+        // Version 1 databases lack the columns claims filter on.
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        using (var info = Command(connection, "PRAGMA table_info(jobs)"))
+        using (var reader = info.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                columns.Add(reader.GetString(1));
+            }
+        }
+        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'") })
+        {
+            if (!columns.Contains(column))
+            {
+                Execute(connection, $"ALTER TABLE jobs ADD COLUMN {column} {definition}");
+            }
+        }
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion};");
     }
 
     /// <summary>The database file.</summary>
