@@ -10,6 +10,7 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
 {
     // Each upload is held in memory up to the size limit: at most this many at once.
     private static readonly SemaphoreSlim Uploads = new(8);
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(30);
 
     public override async Task<PackageInfo> UploadPackage(IAsyncStreamReader<PackageChunk> requestStream, ServerCallContext context)
     {
@@ -32,8 +33,25 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
     {
         using var buffer = new MemoryStream();
         var expected = "";
-        await foreach (var chunk in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        // An upload that stalls gives its place back: at most 30 s between chunks.
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        stall.CancelAfter(StallLimit);
+        await using var chunks = requestStream.ReadAllAsync(stall.Token).ConfigureAwait(false).GetAsyncEnumerator();
+        while (true)
         {
+            try
+            {
+                if (!await chunks.MoveNextAsync())
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the upload sent nothing for {StallLimit.TotalSeconds:0} s"));
+            }
+            stall.CancelAfter(StallLimit);
+            var chunk = chunks.Current;
             if (expected.Length == 0 && chunk.Digest.Length > 0)
             {
                 expected = chunk.Digest;
