@@ -205,7 +205,7 @@ public sealed class JobStore(ServiceDatabase database)
         var count = ServiceDatabase.Execute(connection, """
             UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END, node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END,
                 finished_ms = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_ms END
-            WHERE state = 'running' AND node = $n AND started_ms < $before AND instr($reported, ',' || id || ',') = 0
+            WHERE state = 'running' AND node = $n AND started_ms <= $before AND instr($reported, ',' || id || ',') = 0
             """, ("$n", node), ("$before", ServiceDatabase.NowMs() - (long)grace.TotalMilliseconds), ("$reported", "," + string.Join(',', reported) + ","), ("$now", ServiceDatabase.NowMs()));
         if (count > 0)
         {
