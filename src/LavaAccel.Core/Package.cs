@@ -71,6 +71,12 @@ public sealed class Package
     /// <summary>Lower-case hex sha256 of some bytes, prefixed with <c>sha256:</c>.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    /// <summary>Whether <paramref name="text"/> is a digest as <see cref="Sha256Hex"/> writes it (safe as a file name).</summary>
+    public static bool IsDigest(string text) =>
+        text.Length == 71 && text.StartsWith("sha256:", StringComparison.Ordinal) && !text.AsSpan(7).ContainsAnyExcept(LowerHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     /// <summary>Writes the package to a file (atomically: a reader never sees half a package).</summary>
     public void Save(string path)
     {

@@ -67,6 +67,7 @@ public static class ServiceHost
         services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<TokenAuthInterceptor>();
+            grpc.Interceptors.Add<LavaErrorInterceptor>();
             grpc.MaxReceiveMessageSize = 64 << 20;
             grpc.MaxSendMessageSize = 512 << 20;
         });

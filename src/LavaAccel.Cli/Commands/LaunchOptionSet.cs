@@ -83,8 +83,11 @@ internal sealed class LaunchOptionSet
     }
 
     /// <summary>The <c>--out NAME=FILE</c> pairs, checked before anything runs.</summary>
-    public IReadOnlyList<(string Name, string File)> ReadOuts(ParseResult result) =>
-        (result.GetValue(Outs) ?? []).Select(o =>
+    public IReadOnlyList<(string Name, string File)> ReadOuts(ParseResult result) => ParseOuts(result.GetValue(Outs) ?? []);
+
+    /// <summary>Parses <c>--out NAME=FILE.npy</c> values (also <c>lava submit</c>'s).</summary>
+    public static IReadOnlyList<(string Name, string File)> ParseOuts(IEnumerable<string> outs) =>
+        outs.Select(o =>
         {
             var eq = o.IndexOf('=', StringComparison.Ordinal);
             return eq > 0 && eq < o.Length - 1 ? (o[..eq], o[(eq + 1)..]) : throw new LavaException($"--out '{o}' is not NAME=FILE.npy");

@@ -61,7 +61,7 @@ internal static class SubmitCommand
                     ? new JobArgument { Name = text[..eq], Npy = ByteString.CopyFrom(ReadNpy(value[1..])) }
                     : new JobArgument { Name = text[..eq], Text = value });
             }
-            var outputs = ParseOuts(result.GetValue(outs) ?? []);
+            var outputs = LavaAccel.Cli.Commands.LaunchOptionSet.ParseOuts(result.GetValue(outs) ?? []);
             using var connection = ServiceConnection.Open(result);
             await UploadAsync(connection, package, cancellation).ConfigureAwait(false);
             var jobs = new JobService.JobServiceClient(connection.Channel);
@@ -182,10 +182,4 @@ internal static class SubmitCommand
 
     private static byte[] ReadNpy(string path) =>
         File.Exists(path) ? File.ReadAllBytes(path) : throw new LavaException($"buffer file '{path}' does not exist");
-
-    private static List<(string Name, string File)> ParseOuts(string[] outs) => [.. outs.Select(o =>
-    {
-        var eq = o.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0 && eq < o.Length - 1 ? (o[..eq], o[(eq + 1)..]) : throw new LavaException($"--out '{o}' is not NAME=FILE.npy");
-    })];
 }

@@ -20,35 +20,28 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
     public override Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        try
+        if (!packages.Visible(request.PackageDigest, user.Name))
         {
-            if (!packages.Visible(request.PackageDigest, user.Name))
-            {
-                throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)");
-            }
-            var package = packages.Load(request.PackageDigest);
-            Validate(package, request);
-            var memory = request.MemoryLimitBytes;
-            if (memory < 0)
-            {
-                throw RpcErrors.Invalid("memory_limit_bytes must not be negative");
-            }
-            if (user.MaxMemoryBytes is { } maxMemory)
-            {
-                if (memory > maxMemory)
-                {
-                    throw new QuotaExceededException($"a memory limit of {memory} bytes exceeds user '{user.Name}''s quota of {maxMemory}");
-                }
-                memory = memory == 0 ? maxMemory : memory;
-            }
-            var job = jobs.Submit(user, request, memory, package.IsIlgpu);
-            metrics.Submitted();
-            return Task.FromResult(job);
+            throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)");
         }
-        catch (LavaException e)
+        var package = packages.Load(request.PackageDigest);
+        Validate(package, request);
+        var memory = request.MemoryLimitBytes;
+        if (memory < 0)
         {
-            throw RpcErrors.From(e);
+            throw RpcErrors.Invalid("memory_limit_bytes must not be negative");
         }
+        if (user.MaxMemoryBytes is { } maxMemory)
+        {
+            if (memory > maxMemory)
+            {
+                throw new QuotaExceededException($"a memory limit of {memory} bytes exceeds user '{user.Name}''s quota of {maxMemory}");
+            }
+            memory = memory == 0 ? maxMemory : memory;
+        }
+        var job = jobs.Submit(user, request, memory, package.IsIlgpu);
+        metrics.Submitted();
+        return Task.FromResult(job);
     }
 
     public override Task<Job> GetJob(GetJobRequest request, ServerCallContext context) =>

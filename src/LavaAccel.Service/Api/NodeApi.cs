@@ -84,7 +84,7 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
     public override Task FetchVariant(FetchVariantRequest request, IServerStreamWriter<VariantChunk> responseStream, ServerCallContext context)
     {
         NodeOf(context);
-        if (!request.Key.StartsWith("sha256:", StringComparison.Ordinal) || request.Key.Length != 71 || !request.Key[7..].All(char.IsAsciiHexDigitLower))
+        if (!Package.IsDigest(request.Key))
         {
             throw RpcErrors.Invalid($"'{request.Key}' is not a variant key");
         }

@@ -63,39 +63,25 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
             chunk.Data.WriteTo(buffer);
         }
         metrics.Uploaded(buffer.Length);
-        try
+        var bytes = buffer.ToArray();
+        var digest = Package.Sha256Hex(bytes);
+        if (expected.Length > 0 && expected != digest)
         {
-            var bytes = buffer.ToArray();
-            var digest = Package.Sha256Hex(bytes);
-            if (expected.Length > 0 && expected != digest)
-            {
-                throw RpcErrors.Invalid($"the upload's digest is {digest}, not {expected} (corrupted in transit?)");
-            }
-            var (package, deduplicated) = packages.Store(bytes, user.Name);
-            return Describe(package, buffer.Length, deduplicated);
+            throw RpcErrors.Invalid($"the upload's digest is {digest}, not {expected} (corrupted in transit?)");
         }
-        catch (LavaException e)
-        {
-            throw RpcErrors.From(e);
-        }
+        var (package, deduplicated) = packages.Store(bytes, user.Name);
+        return Describe(package, buffer.Length, deduplicated);
     }
 
     public override Task<PackageInfo> GetPackage(GetPackageRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        try
+        if (!packages.Visible(request.Digest, user.Name))
         {
-            if (!packages.Visible(request.Digest, user.Name))
-            {
-                throw RpcErrors.NotFound($"no package {request.Digest} (upload it first)");
-            }
-            var package = packages.Load(request.Digest);
-            return Task.FromResult(Describe(package, package.Bytes.Length, deduplicated: true));
+            throw RpcErrors.NotFound($"no package {request.Digest} (upload it first)");
         }
-        catch (LavaException e)
-        {
-            throw RpcErrors.From(e);
-        }
+        var package = packages.Load(request.Digest);
+        return Task.FromResult(Describe(package, package.Bytes.Length, deduplicated: true));
     }
 
     private static PackageInfo Describe(Package package, long size, bool deduplicated)

@@ -4,7 +4,7 @@ using LavaAccel.Service.Storage;
 namespace LavaAccel.Service.Api;
 
 /// <summary>lava's errors as gRPC statuses: bad input is INVALID_ARGUMENT, quotas RESOURCE_EXHAUSTED.</summary>
-internal static class RpcErrors
+public static class RpcErrors
 {
     public static RpcException From(LavaException e) => e switch
     {

@@ -50,29 +50,13 @@ public sealed class VariantApi(PackageStore packages, VariantCache cache) : Vari
     public override Task FetchVariant(FetchVariantRequest request, IServerStreamWriter<VariantChunk> responseStream, ServerCallContext context)
     {
         var package = Visible(request.PackageDigest, context);
-        TargetId target;
-        try
-        {
-            target = TargetId.Parse(request.Target);
-        }
-        catch (LavaException e)
-        {
-            throw RpcErrors.From(e);
-        }
-        return VariantStreaming.WriteAsync(cache, VariantKey.Compute(package, target), responseStream, context.CancellationToken);
+        return VariantStreaming.WriteAsync(cache, VariantKey.Compute(package, TargetId.Parse(request.Target)), responseStream, context.CancellationToken);
     }
 
     private Package Visible(string digest, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        try
-        {
-            return packages.Visible(digest, user.Name) ? packages.Load(digest) : throw RpcErrors.NotFound($"no package {digest} (upload it first)");
-        }
-        catch (LavaException e)
-        {
-            throw RpcErrors.From(e);
-        }
+        return packages.Visible(digest, user.Name) ? packages.Load(digest) : throw RpcErrors.NotFound($"no package {digest} (upload it first)");
     }
 
     private static List<TargetId> Targets(Package package, IReadOnlyCollection<string> requested)
@@ -81,22 +65,15 @@ public sealed class VariantApi(PackageStore packages, VariantCache cache) : Vari
         {
             return [.. BackendRegistry.TargetsFor(package)];
         }
-        try
+        var targets = requested.Select(TargetId.Parse).Distinct().ToList();
+        foreach (var target in targets)
         {
-            var targets = requested.Select(TargetId.Parse).Distinct().ToList();
-            foreach (var target in targets)
+            if (!BackendRegistry.For(target).Accepts(package))
             {
-                if (!BackendRegistry.For(target).Accepts(package))
-                {
-                    throw new LavaException($"target {target} does not compile this package's kind of kernels");
-                }
+                throw new LavaException($"target {target} does not compile this package's kind of kernels");
             }
-            return targets;
         }
-        catch (LavaException e)
-        {
-            throw RpcErrors.From(e);
-        }
+        return targets;
     }
 
     private static Variant Describe(TargetId target, string key, CacheEntry entry) => new()

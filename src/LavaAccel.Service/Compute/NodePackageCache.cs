@@ -40,7 +40,7 @@ public sealed class NodePackageCache(string directory) : IPackageSource
 
     /// <inheritdoc />
     public string PathOf(string digest) =>
-        digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71 && digest[7..].All(char.IsAsciiHexDigitLower)
+        Package.IsDigest(digest)
             ? Path.Combine(_directory, digest[7..] + ".lava")
             : throw new LavaException($"'{digest}' is not a package digest");
 }

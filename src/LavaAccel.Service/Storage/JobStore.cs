@@ -161,14 +161,7 @@ public sealed class JobStore(ServiceDatabase database)
     public IReadOnlyList<string> CancelRequests(string node)
     {
         using var connection = database.Open();
-        using var command = ServiceDatabase.Command(connection, "SELECT id FROM jobs WHERE node = $n AND state = 'running' AND cancel_requested = 1", ("$n", node));
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetString(0));
-        }
-        return ids;
+        return ServiceDatabase.Strings(connection, "SELECT id FROM jobs WHERE node = $n AND state = 'running' AND cancel_requested = 1", ("$n", node));
     }
 
     /// <summary>Whether someone asked to cancel a running job.</summary>
@@ -179,50 +172,31 @@ public sealed class JobStore(ServiceDatabase database)
     }
 
     /// <summary>Puts the jobs a node was running back in the queue (a restarted controller's own node, or a dead one); returns how many.</summary>
-    public int Requeue(string node)
-    {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        // A job someone asked to cancel is not run again.
-        ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'cancelled', finished_ms = $f WHERE state = 'running' AND node = $n AND cancel_requested = 1", ("$f", ServiceDatabase.NowMs()), ("$n", node));
-        var count = ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'queued', node = '' WHERE state = 'running' AND node = $n", ("$n", node));
-        transaction.Commit();
-        if (count > 0)
-        {
-            Changed.Pulse();
-        }
-        return count;
-    }
+    public int Requeue(string node) => RequeueRunning("node = $n", ("$n", node));
 
     /// <summary>
     /// Re-queues jobs the store has running on <paramref name="node"/> that the node does not
     /// report (a claim reply or a result lost on the way), once they are older than
     /// <paramref name="grace"/> (a claim reply may still be in flight).
     /// </summary>
-    public int RequeueUnreported(string node, IReadOnlyCollection<string> reported, TimeSpan grace)
-    {
-        using var connection = database.Open();
-        var count = ServiceDatabase.Execute(connection, """
-            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END, node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END,
-                finished_ms = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_ms END
-            WHERE state = 'running' AND node = $n AND started_ms <= $before AND instr($reported, ',' || id || ',') = 0
-            """, ("$n", node), ("$before", ServiceDatabase.NowMs() - (long)grace.TotalMilliseconds), ("$reported", "," + string.Join(',', reported) + ","), ("$now", ServiceDatabase.NowMs()));
-        if (count > 0)
-        {
-            Changed.Pulse();
-        }
-        return count;
-    }
+    public int RequeueUnreported(string node, IReadOnlyCollection<string> reported, TimeSpan grace) =>
+        RequeueRunning("node = $n AND started_ms <= $before AND instr($reported, ',' || id || ',') = 0",
+            ("$n", node), ("$before", ServiceDatabase.NowMs() - (long)grace.TotalMilliseconds), ("$reported", "," + string.Join(',', reported) + ","));
 
     /// <summary>Re-queues every job running on a node that is registered but declared dead (also after a crash between the two steps).</summary>
-    public int RequeueOnDeadNodes()
+    public int RequeueOnDeadNodes() => RequeueRunning("node IN (SELECT name FROM nodes WHERE alive = 0)");
+
+    // Running jobs matching the condition go back to the queue — or end cancelled, when someone
+    // asked to cancel them: a job being cancelled is not run again.
+    private int RequeueRunning(string condition, params (string Name, object? Value)[] parameters)
     {
         using var connection = database.Open();
-        var count = ServiceDatabase.Execute(connection, """
-            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END, node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END,
+        var count = ServiceDatabase.Execute(connection, $"""
+            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
+                node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END,
                 finished_ms = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_ms END
-            WHERE state = 'running' AND node IN (SELECT name FROM nodes WHERE alive = 0)
-            """, ("$now", ServiceDatabase.NowMs()));
+            WHERE state = 'running' AND {condition}
+            """, [.. parameters, ("$now", ServiceDatabase.NowMs())]);
         if (count > 0)
         {
             Changed.Pulse();

@@ -59,21 +59,21 @@ public sealed class NodeStore(ServiceDatabase database)
         return nodes;
     }
 
-    /// <summary>The targets of a live node, or null when it is not registered and alive.</summary>
-    public IReadOnlyList<string>? TargetsOf(string name) => List().FirstOrDefault(n => n.Name == name && n.Alive)?.Targets;
+    /// <summary>The targets of a live node, or null when it is not registered and alive (one row, no device parsing: claims ask often).</summary>
+    public IReadOnlyList<string>? TargetsOf(string name)
+    {
+        using var connection = database.Open();
+        return ServiceDatabase.Scalar(connection, "SELECT targets FROM nodes WHERE name = $n AND alive = 1", ("$n", name)) is string targets
+            ? targets.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            : null;
+    }
 
     /// <summary>Declares nodes whose last heartbeat is older than <paramref name="deadAfter"/> dead; returns their names.</summary>
     public IReadOnlyList<string> ReapSilent(TimeSpan deadAfter)
     {
         var limit = ServiceDatabase.NowMs() - (long)deadAfter.TotalMilliseconds;
         using var connection = database.Open();
-        using var command = ServiceDatabase.Command(connection, "UPDATE nodes SET alive = 0 WHERE alive = 1 AND heartbeat_ms < $l RETURNING name", ("$l", limit));
-        using var reader = command.ExecuteReader();
-        var dead = new List<string>();
-        while (reader.Read())
-        {
-            dead.Add(reader.GetString(0));
-        }
+        var dead = ServiceDatabase.Strings(connection, "UPDATE nodes SET alive = 0 WHERE alive = 1 AND heartbeat_ms < $l RETURNING name", ("$l", limit));
         if (dead.Count > 0)
         {
             Changed.Pulse();

@@ -47,7 +47,7 @@ public sealed class PackageStore(ServiceDatabase database, string dataDirectory)
     /// <summary>The stored file of a digest.</summary>
     public string PathOf(string digest)
     {
-        if (!digest.StartsWith("sha256:", StringComparison.Ordinal) || digest.Length != 71 || !digest[7..].All(char.IsAsciiHexDigitLower))
+        if (!Package.IsDigest(digest))
         {
             throw new LavaException($"'{digest}' is not a package digest (sha256: and 64 lower-case hex digits)");
         }

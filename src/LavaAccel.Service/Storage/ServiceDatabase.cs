@@ -134,6 +134,19 @@ public sealed class ServiceDatabase
         return command.ExecuteScalar();
     }
 
+    /// <summary>Runs SQL for a column of strings (the first column of every row).</summary>
+    public static List<string> Strings(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     /// <summary>A command with its parameters bound (null as NULL).</summary>
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {

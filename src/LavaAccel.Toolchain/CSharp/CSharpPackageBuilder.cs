@@ -83,20 +83,11 @@ internal static class CSharpPackageBuilder
         return new KernelSignature(kernel.Name, arguments);
     }
 
-    private static ScalarType SharedElement(ITypeSymbol type, string kernel) => type.SpecialType switch
-    {
-        SpecialType.System_SByte => ScalarType.Char,
-        SpecialType.System_Byte => ScalarType.UChar,
-        SpecialType.System_Int16 => ScalarType.Short,
-        SpecialType.System_UInt16 => ScalarType.UShort,
-        SpecialType.System_Int32 => ScalarType.Int,
-        SpecialType.System_UInt32 => ScalarType.UInt,
-        SpecialType.System_Int64 => ScalarType.Long,
-        SpecialType.System_UInt64 => ScalarType.ULong,
-        SpecialType.System_Single => ScalarType.Float,
-        SpecialType.System_Double => ScalarType.Double,
-        _ => throw new LavaException($"kernel '{kernel}': dynamic shared memory of {type.ToDisplayString()} is not supported (use a primitive element type)"),
-    };
+    // The same element types as kernel parameters (IlgpuTypes), found through the symbol's CLR type.
+    private static ScalarType SharedElement(ITypeSymbol type, string kernel) =>
+        type.ContainingNamespace?.ToDisplayString() == "System" && typeof(object).Assembly.GetType("System." + type.MetadataName) is { } clr && IlgpuTypes.ScalarOf(clr) is { } scalar
+            ? scalar
+            : throw new LavaException($"kernel '{kernel}': dynamic shared memory of {type.ToDisplayString()} is not supported (use a primitive element type)");
 
     private static string AssemblyName(string packageName)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -20,8 +18,8 @@ public sealed class ServiceDurabilityTests
     {
         using var home = new TempLavaHome();
         var data = Path.Combine(home.Path, "service");
-        var port = FreePort();
-        var metrics = FreePort();
+        var port = ServiceFixture.FreePort();
+        var metrics = ServiceFixture.FreePort();
         string[] Serve() => ["serve", "--listen", $"http://127.0.0.1:{port}", "--metrics-listen", $"http://127.0.0.1:{metrics}", "--data", data, "--pool", "1", "--workers", "2"];
         var server = LavaCli.Start(home.Path, Serve());
         try
@@ -114,12 +112,5 @@ public sealed class ServiceDurabilityTests
             }
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -66,7 +66,8 @@ public sealed class ServiceFixture : IAsyncLifetime
     /// <summary>A client without a token (or with the given one).</summary>
     public Client Anonymous(string? token = null) => new(Address, token);
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -22,12 +20,12 @@ public sealed class ServiceTlsTests : IDisposable
         var data = Path.Combine(_home.Path, "service");
         var ca = CertificateAuthority.OpenOrCreate(CertificateAuthority.DirectoryIn(data));
         ca.IssueController(["127.0.0.1"]);
-        var port = FreePort();
+        var port = ServiceFixture.FreePort();
         await using var app = ServiceHost.Build(new ServiceOptions
         {
             DataDirectory = data,
             Listen = $"https://127.0.0.1:{port}",
-            MetricsListen = $"http://127.0.0.1:{FreePort()}",
+            MetricsListen = $"http://127.0.0.1:{ServiceFixture.FreePort()}",
             Roles = new HashSet<string>(["controller", "access"]),
         }, _ => { });
         await app.StartAsync();
@@ -51,12 +49,5 @@ public sealed class ServiceTlsTests : IDisposable
         {
             await app.StopAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
