@@ -96,7 +96,7 @@ internal static class DispatchBench
         var rows = new List<(double, double)>();
         for (var i = -3; i < samples; i++)
         {
-            pool?.Pool(request.Sandbox!.Value)?.WaitWarmAsync("x86_64", request.Limits, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+            pool?.Pool(request.Sandbox!.Value)?.WaitWarmAsync(WorkerImages.Native("x86_64"), request.Limits, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
             // Job ready: the request is complete; what follows is getting it into a kernel.
             var ready = Stopwatch.GetTimestamp();
             var outcome = VariantRunner.Run(request, deployment);

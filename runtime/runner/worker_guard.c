@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -25,43 +26,78 @@
 #error "unsupported architecture"
 #endif
 
-typedef struct denied {
+/* Calls every worker may make: memory, threads, time, signals, its own identity, and reads and
+ * writes on descriptors it already has. Calls that do not exist on an architecture are left out. */
+#define ALLOW(call) SYS_##call
+static const long g_base[] = {
+    ALLOW(read), ALLOW(write), ALLOW(readv), ALLOW(writev), ALLOW(pread64), ALLOW(pwrite64),
+    ALLOW(lseek), ALLOW(close), ALLOW(fstat), ALLOW(newfstatat), ALLOW(statx), ALLOW(fcntl),
+    ALLOW(dup), ALLOW(dup3), ALLOW(getcwd), ALLOW(readlinkat), ALLOW(faccessat),
+#ifdef SYS_faccessat2
+    ALLOW(faccessat2),
+#endif
+#ifdef SYS_stat
+    ALLOW(stat), ALLOW(lstat), ALLOW(access), ALLOW(readlink), ALLOW(dup2),
+#endif
+    ALLOW(mmap), ALLOW(munmap), ALLOW(mprotect), ALLOW(mremap), ALLOW(madvise), ALLOW(brk),
+    ALLOW(mincore), ALLOW(membarrier),
+    ALLOW(rt_sigaction), ALLOW(rt_sigprocmask), ALLOW(rt_sigreturn), ALLOW(sigaltstack),
+    ALLOW(rt_sigsuspend), ALLOW(rt_sigtimedwait),
+    ALLOW(getpid), ALLOW(gettid), ALLOW(getppid), ALLOW(getuid), ALLOW(geteuid), ALLOW(getgid),
+    ALLOW(getegid), ALLOW(getresuid), ALLOW(getresgid), ALLOW(uname), ALLOW(prctl),
+#ifdef SYS_arch_prctl
+    ALLOW(arch_prctl),
+#endif
+    ALLOW(set_tid_address), ALLOW(set_robust_list), ALLOW(get_robust_list), ALLOW(rseq),
+    ALLOW(exit), ALLOW(exit_group),
+    ALLOW(futex), ALLOW(sched_yield), ALLOW(sched_getaffinity), ALLOW(sched_setaffinity),
+    ALLOW(sched_getparam), ALLOW(sched_getscheduler), ALLOW(getcpu),
+    ALLOW(nanosleep), ALLOW(clock_nanosleep), ALLOW(clock_gettime), ALLOW(clock_getres),
+    ALLOW(gettimeofday), ALLOW(setitimer), ALLOW(getitimer),
+#ifdef SYS_time
+    ALLOW(time),
+#endif
+    ALLOW(getrandom), ALLOW(getrusage), ALLOW(getrlimit), ALLOW(sysinfo), ALLOW(times),
+    ALLOW(seccomp), /* only ever narrows: the run phase adds its filter */
+};
+
+/* What a device runtime adds: it writes its compile cache and starts the linker. */
+static const long g_runtime[] = {
+    ALLOW(openat), ALLOW(mkdirat), ALLOW(renameat), ALLOW(unlinkat), ALLOW(fchmodat),
+    ALLOW(fchmod), ALLOW(ftruncate), ALLOW(fallocate), ALLOW(fsync), ALLOW(fdatasync),
+    ALLOW(umask), ALLOW(getdents64), ALLOW(statfs), ALLOW(fstatfs), ALLOW(flock), ALLOW(ioctl),
+    ALLOW(execve), ALLOW(wait4), ALLOW(waitid), ALLOW(pipe2), ALLOW(ppoll), ALLOW(pselect6),
+    ALLOW(eventfd2), ALLOW(epoll_create1), ALLOW(epoll_ctl), ALLOW(epoll_pwait),
+    ALLOW(sched_get_priority_max), ALLOW(sched_get_priority_min), ALLOW(memfd_create),
+    ALLOW(mlock), ALLOW(munlock), ALLOW(msync),
+#ifdef SYS_open
+    ALLOW(open), ALLOW(mkdir), ALLOW(rename), ALLOW(unlink), ALLOW(chmod), ALLOW(vfork),
+    ALLOW(fork), ALLOW(poll), ALLOW(select), ALLOW(pipe), ALLOW(epoll_wait),
+#endif
+#ifdef SYS_renameat2
+    ALLOW(renameat2),
+#endif
+};
+#undef ALLOW
+
+/* Names for the report of a refused call: the ones an attack reaches for first. */
+typedef struct named {
     long nr;
     const char *name;
-} denied;
-
-#define DENY(call) {SYS_##call, #call}
-/* What a kernel never needs: files, processes, the network, other processes' memory, the
- * machine's configuration. Calls that do not exist on an architecture are left out. */
-static const denied g_denied[] = {
+} named;
+#define NAME(call) {SYS_##call, #call}
+static const named g_names[] = {
 #ifdef SYS_open
-    DENY(open),
+    NAME(open), NAME(fork), NAME(vfork), NAME(unlink), NAME(rename), NAME(mkdir), NAME(chmod),
 #endif
-#ifdef SYS_creat
-    DENY(creat),
-#endif
-#ifdef SYS_fork
-    DENY(fork),
-#endif
-#ifdef SYS_vfork
-    DENY(vfork),
-#endif
-#ifdef SYS_link
-    DENY(link), DENY(unlink), DENY(rename), DENY(mkdir), DENY(rmdir), DENY(symlink), DENY(chmod),
-    DENY(chown), DENY(mknod),
-#endif
-    DENY(openat), DENY(openat2), DENY(open_by_handle_at), DENY(name_to_handle_at),
-    DENY(execve), DENY(execveat), DENY(socket), DENY(socketpair), DENY(connect), DENY(bind),
-    DENY(listen), DENY(accept), DENY(accept4), DENY(ptrace), DENY(process_vm_readv),
-    DENY(process_vm_writev), DENY(pidfd_open), DENY(pidfd_getfd), DENY(linkat), DENY(unlinkat),
-    DENY(renameat), DENY(renameat2), DENY(mkdirat), DENY(symlinkat), DENY(fchmodat), DENY(fchownat),
-    DENY(mknodat), DENY(truncate), DENY(mount), DENY(umount2), DENY(pivot_root), DENY(chroot),
-    DENY(unshare), DENY(setns), DENY(init_module), DENY(finit_module), DENY(delete_module),
-    DENY(kexec_load), DENY(bpf), DENY(perf_event_open), DENY(keyctl), DENY(add_key),
-    DENY(request_key), DENY(userfaultfd), DENY(io_uring_setup), DENY(personality), DENY(reboot),
-    DENY(swapon), DENY(swapoff), DENY(sethostname), DENY(setdomainname), DENY(acct),
-    DENY(quotactl), DENY(fanotify_init), DENY(inotify_init1), DENY(memfd_create),
+    NAME(openat), NAME(openat2), NAME(execve), NAME(execveat), NAME(socket), NAME(connect),
+    NAME(bind), NAME(ptrace), NAME(process_vm_readv), NAME(process_vm_writev), NAME(kill),
+    NAME(tkill), NAME(tgkill), NAME(syslog), NAME(mount), NAME(unshare), NAME(setns),
+    NAME(bpf), NAME(perf_event_open), NAME(memfd_create), NAME(unlinkat), NAME(renameat),
+    NAME(mkdirat), NAME(fchmodat), NAME(ioctl), NAME(io_uring_setup), NAME(userfaultfd),
+    NAME(prlimit64), NAME(pidfd_open), NAME(pidfd_getfd), NAME(init_module), NAME(reboot),
 };
+#undef NAME
 
 static const char *g_kernel = "?";
 static const char *g_buffers = "";
@@ -69,9 +105,9 @@ static uint64_t g_limit_ms;
 
 static const char *denied_name(long nr)
 {
-    for (size_t i = 0; i < sizeof g_denied / sizeof g_denied[0]; i++)
-        if (g_denied[i].nr == nr)
-            return g_denied[i].name;
+    for (size_t i = 0; i < sizeof g_names / sizeof g_names[0]; i++)
+        if (g_names[i].nr == nr)
+            return g_names[i].name;
     return nr == SYS_clone ? "clone (a new process)" : "a system call outside the allowlist";
 }
 
@@ -196,40 +232,87 @@ int guard_memory_limit(uint64_t bytes)
     return setrlimit(RLIMIT_DATA, &rl) == 0 ? 0 : errno;
 }
 
-const char *guard_seccomp(void)
+#define COUNT(a) (sizeof a / sizeof a[0])
+
+const char *guard_seccomp(guard_profile profile, guard_phase phase)
 {
-    enum { MAX = 3 * (sizeof g_denied / sizeof g_denied[0]) + 32 };
+    enum { MAX = 2 * (COUNT(g_base) + COUNT(g_runtime)) + 64 };
     struct sock_filter f[MAX];
     unsigned n = 0;
+    /* Arguments are 64 bits; on both architectures the low word comes first. */
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define EMIT(x) f[n++] = (struct sock_filter)x
+#define ALLOW_IF_NR(nr)                                                   \
+    do {                                                                  \
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)(nr), 0, 1));  \
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));               \
+    } while (0)
+    /* Reloads the call number after a check that loaded an argument. */
+#define RELOAD_NR EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)))
     EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
     EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0));
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+    RELOAD_NR;
 #if defined(__x86_64__)
     /* x32 system calls: another numbering of the same calls. */
     EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1));
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
 #endif
-    for (size_t i = 0; i < sizeof g_denied / sizeof g_denied[0]; i++) {
-        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)g_denied[i].nr, 0, 1));
-        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-    }
+    for (size_t i = 0; i < COUNT(g_base); i++)
+        ALLOW_IF_NR(g_base[i]);
+    if (profile == GUARD_RUNTIME)
+        for (size_t i = 0; i < COUNT(g_runtime); i++)
+            ALLOW_IF_NR(g_runtime[i]);
     /* clone3 hides its flags behind a pointer: ENOSYS makes libc fall back to clone. */
     EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1));
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
-    /* clone: threads yes (the runtime's pool), processes no. */
-    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4));
-    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])));
-    EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1));
-    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    if (profile == GUARD_RUNTIME) {
+        ALLOW_IF_NR(SYS_clone);
+    } else {
+        /* clone: threads yes (the runtime's pool), processes no. */
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3));
+        EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        RELOAD_NR;
+    }
+    if (profile == GUARD_KERNEL && phase == GUARD_LOAD) {
+        /* The loader opens the variant and its libraries: read-only, nothing created. */
+        const unsigned writes = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE;
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 4));
+        EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)));
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, writes, 1, 0));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        RELOAD_NR;
+    }
+    if (profile == GUARD_KERNEL) {
+        /* stdio asks whether stdout is a terminal: "no" instead of a stop. */
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 1));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOTTY & SECCOMP_RET_DATA)));
+    }
+    /* Signals and resource limits only for this process (raise(), abort(), getrlimit's twin). */
+    unsigned self = (unsigned)getpid();
+    const long own_pid_calls[] = {SYS_kill, SYS_tgkill, SYS_prlimit64};
+    for (size_t i = 0; i < COUNT(own_pid_calls); i++) {
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)own_pid_calls[i], 0, 5));
+        EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, self, 2, 0));
+        /* prlimit64(0, …) is itself too; kill(0, …) is the whole process group. */
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, own_pid_calls[i] == SYS_prlimit64 ? 1 : 0, 0));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        RELOAD_NR;
+    }
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+#undef RELOAD_NR
+#undef ALLOW_IF_NR
 #undef EMIT
+#undef ARG_LO
     struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return "unavailable";
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+    /* Every thread: device runtimes start theirs before the kernel runs. */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
         return "unavailable";
     return "on";
 }

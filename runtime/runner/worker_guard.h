@@ -1,10 +1,26 @@
-/* The worker's own defences, installed after the job is loaded and before the kernel runs:
- * a seccomp filter that stops the kernel from opening files, creating processes, reaching the
- * network or tracing anything (one clear report naming the call), crash and time-limit
- * reporters, and a data-size limit where no cgroup bounds memory. */
+/* The worker's own defences: crash and time-limit reporters, a data-size limit where no cgroup
+ * bounds memory, and a seccomp allowlist installed before the variant is loaded and narrowed
+ * again before the kernel runs. A call outside the list stops the worker with one clear report
+ * naming the call. */
 #ifndef LAVA_WORKER_GUARD_H
 #define LAVA_WORKER_GUARD_H
 #include <stdint.h>
+
+/* Which system calls a runtime needs beyond the base list (memory, threads, time, signals,
+ * descriptors already open). */
+typedef enum guard_profile {
+    /* A CPU variant: loading may open files read-only (the loader); the kernel opens nothing. */
+    GUARD_KERNEL,
+    /* A device runtime (PoCL, the CUDA driver): it compiles at the first launch, writing its
+     * cache and starting the linker, so files and new processes stay allowed — inside the
+     * container's read-only root, without network, as uid 65534. */
+    GUARD_RUNTIME,
+} guard_profile;
+
+typedef enum guard_phase {
+    GUARD_LOAD, /* before the variant is loaded */
+    GUARD_RUN,  /* before the kernel runs */
+} guard_phase;
 
 /* Crash reporters (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP) and the SIGSYS reporter. */
 void guard_install_reporters(const char *kernel, const char *buffers);
@@ -17,7 +33,8 @@ int guard_memory_limit(uint64_t bytes);
 /* After the kernel: disarms the time limit and claims the report for the normal way out (a
  * thread already reporting a crash or time-out keeps it; the caller then waits for that exit). */
 void guard_finish(void);
-/* Installs the filter. Returns "on", or "unavailable" where the kernel (or an emulator such as
- * qemu-user, which refuses PR_SET_SECCOMP) cannot install it. */
-const char *guard_seccomp(void);
+/* Installs the allowlist of <profile> for <phase> on every thread of the process. Filters stack:
+ * the run phase's list is never wider than the load phase's. Returns "on", or "unavailable"
+ * where the kernel (or an emulator such as qemu-user) cannot install one. */
+const char *guard_seccomp(guard_profile profile, guard_phase phase);
 #endif

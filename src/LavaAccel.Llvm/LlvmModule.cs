@@ -56,6 +56,22 @@ public sealed class LlvmModule : IDisposable
         }
     }
 
+    /// <summary>Module-level inline assembly (<c>module asm</c>), or empty.</summary>
+    public string InlineAssembly
+    {
+        get
+        {
+            var text = Native.LLVMGetModuleInlineAsm(Handle, out var length);
+            return text == 0 || length == 0 ? "" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(text, checked((int)length));
+        }
+    }
+
+    /// <summary>Whether the module defines an IFUNC (a symbol resolved by code run at load time).</summary>
+    public bool HasIFuncs => Native.LLVMGetFirstGlobalIFunc(Handle) != 0;
+
+    /// <summary>A global variable by name, or a non-existent value.</summary>
+    public LlvmValue GetGlobal(string name) => new(Native.LLVMGetNamedGlobal(Handle, name));
+
     /// <summary>A function by name, or a non-existent value.</summary>
     public LlvmValue GetFunction(string name) => new(Native.LLVMGetNamedFunction(Handle, name));
 

@@ -104,6 +104,31 @@ public readonly record struct LlvmValue
     /// <summary>Whether a call instruction calls inline assembly.</summary>
     public bool CallsInlineAssembly => Native.LLVMIsAInlineAsm(Native.LLVMGetCalledValue(Handle)) != 0;
 
+    /// <summary>A global's explicit section (<c>section ".init_array"</c>), or empty.</summary>
+    public string Section => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.LLVMGetSection(Handle)) ?? "";
+
+    /// <summary>
+    /// For a call, invoke or callbr: whether it calls a function directly (the callee, possibly
+    /// behind a pointer cast, is a function) — not a pointer computed at run time, not inline assembly.
+    /// </summary>
+    public bool IsDirectCall
+    {
+        get
+        {
+            var callee = Native.LLVMGetCalledValue(Handle);
+            if (Native.LLVMIsAFunction(callee) != 0)
+            {
+                return true;
+            }
+            // bitcast (49) or addrspacecast (60) of a function: still that function.
+            return Native.LLVMIsAConstantExpr(callee) != 0 && Native.LLVMGetConstOpcode(callee) is 49 or 60
+                && Native.LLVMIsAFunction(Native.LLVMGetOperand(callee, 0)) != 0;
+        }
+    }
+
+    /// <summary>Whether this is a call-like instruction (call, invoke, callbr).</summary>
+    public bool IsCallLike => Native.LLVMGetInstructionOpcode(Handle) is OpcodeCall or 5 or 67; // LLVMCall, LLVMInvoke, LLVMCallBr
+
     /// <summary>Whether this value is an instruction.</summary>
     public bool IsInstruction => Native.LLVMIsAInstruction(Handle) != 0;
 

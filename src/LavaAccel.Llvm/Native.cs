@@ -158,6 +158,12 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial nint LLVMIsAInstruction(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAPHINode(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMIsAInlineAsm(nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMIsAConstantExpr(nint value);
+    [LibraryImport(Lib)] internal static partial int LLVMGetConstOpcode(nint value);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetModuleInlineAsm(nint module, out nuint length);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetFirstGlobalIFunc(nint module);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMGetNamedGlobal(nint module, string name);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetSection(nint global);
     [LibraryImport(Lib)] internal static partial int LLVMIsConditional(nint branch);
     [LibraryImport(Lib)] internal static partial nint LLVMGetCondition(nint branch);
     [LibraryImport(Lib)] internal static partial nint LLVMBuildMemCpy(nint builder, nint destination, uint destinationAlign, nint source, uint sourceAlign, nint size);

@@ -12,6 +12,8 @@ namespace LavaAccel.Runtime;
 /// <param name="DispatchMs">From "job ready" to "kernel entered".</param>
 /// <param name="Usage">The usage record (also in the node's usage log).</param>
 /// <param name="KernelEnteredAt">When the worker entered the kernel, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</param>
+/// <param name="Worker">The worker's image (<c>native-x86_64</c>, <c>opencl</c>, <c>ilgpu-cpu</c>, …).</param>
+/// <param name="Execution">How the kernel executed: <c>native</c>, <c>qemu</c> or <c>device</c>.</param>
 public sealed record RunOutcome(
     IReadOnlyList<double> KernelMs,
     IReadOnlyDictionary<string, byte[]> Buffers,
@@ -21,7 +23,9 @@ public sealed record RunOutcome(
     double SandboxStartMs = 0,
     double DispatchMs = 0,
     UsageRecord? Usage = null,
-    long KernelEnteredAt = 0)
+    long KernelEnteredAt = 0,
+    string Worker = "",
+    string Execution = "native")
 {
     /// <summary>Median kernel time.</summary>
     public double MedianMs => KernelMs.Count == 0 ? 0 : KernelMs.Count % 2 == 1

@@ -7,7 +7,7 @@ namespace LavaAccel.Sandbox;
 /// Pre-created sandboxes, locked down ahead of time with their worker waiting for a job: taking
 /// one costs a queue operation instead of a container start. Each slot runs one job and is then
 /// destroyed; the pool refills in the background to <see cref="Size"/> ready slots for every
-/// (architecture, limits) it has been asked for — after a taken slot's job is over, so that starting
+/// (image, limits) it has been asked for — after a taken slot's job is over, so that starting
 /// its successor does not compete with the job for the CPU. When none is ready, a caller gets a
 /// cold one.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class ContainerPool : IAsyncDisposable
 {
     private readonly ISandboxDriver _driver;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Arch, SandboxLimits Limits), Shelf> _shelves = [];
+    private readonly Dictionary<(string Image, SandboxLimits Limits), Shelf> _shelves = [];
     private readonly CancellationTokenSource _closing = new();
     private readonly List<Task> _refills = [];
 
@@ -27,7 +27,7 @@ public sealed class ContainerPool : IAsyncDisposable
         Size = size;
     }
 
-    /// <summary>Ready slots kept per (architecture, limits).</summary>
+    /// <summary>Ready slots kept per (image, limits).</summary>
     public int Size { get; }
 
     /// <summary>The isolation its slots give.</summary>
@@ -39,30 +39,30 @@ public sealed class ContainerPool : IAsyncDisposable
     private long _warm;
     private long _cold;
 
-    /// <summary>Ready slots for <paramref name="arch"/> and <paramref name="limits"/>.</summary>
-    public int Ready(string arch, SandboxLimits limits)
+    /// <summary>Ready slots for <paramref name="image"/> and <paramref name="limits"/>.</summary>
+    public int Ready(WorkerImage image, SandboxLimits limits)
     {
         lock (_lock)
         {
-            return _shelves.TryGetValue((arch, limits.ContainerPart), out var shelf) ? shelf.Ready.Count : 0;
+            return _shelves.TryGetValue((image.Key, limits.ContainerPart), out var shelf) ? shelf.Ready.Count : 0;
         }
     }
 
-    /// <summary>Starts filling the pool for <paramref name="arch"/> and <paramref name="limits"/>.</summary>
-    public void Warm(string arch, SandboxLimits limits)
+    /// <summary>Starts filling the pool for <paramref name="image"/> and <paramref name="limits"/>.</summary>
+    public void Warm(WorkerImage image, SandboxLimits limits)
     {
         lock (_lock)
         {
-            Refill(ShelfFor((arch, limits.ContainerPart)), (arch, limits.ContainerPart));
+            Refill(ShelfFor(image, limits.ContainerPart));
         }
     }
 
-    /// <summary>Waits until <paramref name="arch"/>/<paramref name="limits"/> has <see cref="Size"/> ready slots.</summary>
-    public async Task WaitWarmAsync(string arch, SandboxLimits limits, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="image"/>/<paramref name="limits"/> has <see cref="Size"/> ready slots.</summary>
+    public async Task WaitWarmAsync(WorkerImage image, SandboxLimits limits, TimeSpan timeout)
     {
-        Warm(arch, limits);
+        Warm(image, limits);
         var clock = Stopwatch.StartNew();
-        while (Ready(arch, limits) < Size)
+        while (Ready(image, limits) < Size)
         {
             if (clock.Elapsed > timeout)
             {
@@ -73,25 +73,24 @@ public sealed class ContainerPool : IAsyncDisposable
     }
 
     /// <summary>A ready slot (or a cold one when none is ready); the pool refills behind it.</summary>
-    public async Task<WorkerSlot> TakeAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    public async Task<WorkerSlot> TakeAsync(WorkerImage image, SandboxLimits limits, CancellationToken cancellation = default)
     {
-        var key = (arch, limits.ContainerPart);
         var clock = Stopwatch.StartNew();
         lock (_lock)
         {
-            var shelf = ShelfFor(key);
+            var shelf = ShelfFor(image, limits.ContainerPart);
             if (shelf.Ready.TryDequeue(out var slot))
             {
                 _warm++;
                 shelf.Out++;
-                slot.OnReleased(() => Released(shelf, key));
+                slot.OnReleased(() => Released(shelf));
                 slot.StartMs = clock.Elapsed.TotalMilliseconds;
                 return slot;
             }
             _cold++;
-            Refill(shelf, key);
+            Refill(shelf);
         }
-        return await _driver.StartAsync(arch, limits.ContainerPart, cancellation).ConfigureAwait(false);
+        return await _driver.StartAsync(image, limits.ContainerPart, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Destroys every ready slot and stops refilling.</summary>
@@ -118,27 +117,27 @@ public sealed class ContainerPool : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private Shelf ShelfFor((string, SandboxLimits) key)
+    private Shelf ShelfFor(WorkerImage image, SandboxLimits limits)
     {
-        if (!_shelves.TryGetValue(key, out var shelf))
+        if (!_shelves.TryGetValue((image.Key, limits), out var shelf))
         {
-            shelf = new Shelf();
-            _shelves[key] = shelf;
+            shelf = new Shelf(image, limits);
+            _shelves[(image.Key, limits)] = shelf;
         }
         return shelf;
     }
 
-    private void Released(Shelf shelf, (string Arch, SandboxLimits Limits) key)
+    private void Released(Shelf shelf)
     {
         lock (_lock)
         {
             shelf.Out--;
-            Refill(shelf, key);
+            Refill(shelf);
         }
     }
 
     // Called under the lock. Slots that are out (running a job) count: their successors start when they return.
-    private void Refill(Shelf shelf, (string Arch, SandboxLimits Limits) key)
+    private void Refill(Shelf shelf)
     {
         if (_closing.IsCancellationRequested)
         {
@@ -153,7 +152,7 @@ public sealed class ContainerPool : IAsyncDisposable
                 WorkerSlot? slot = null;
                 try
                 {
-                    slot = await _driver.StartAsync(key.Arch, key.Limits, _closing.Token).ConfigureAwait(false);
+                    slot = await _driver.StartAsync(shelf.Image, shelf.Limits, _closing.Token).ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // a failed refill must not stall the shelf; the next take starts cold and says why
                 catch (Exception e)
@@ -181,8 +180,12 @@ public sealed class ContainerPool : IAsyncDisposable
         }
     }
 
-    private sealed class Shelf
+    private sealed class Shelf(WorkerImage image, SandboxLimits limits)
     {
+        public WorkerImage Image { get; } = image;
+
+        public SandboxLimits Limits { get; } = limits;
+
         public Queue<WorkerSlot> Ready { get; } = new();
 
         public int Starting { get; set; }

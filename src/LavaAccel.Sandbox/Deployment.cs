@@ -34,8 +34,8 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>The node's usage log.</summary>
     public UsageLog Usage { get; }
 
-    /// <summary>A sandbox of <paramref name="kind"/> for a worker of <paramref name="arch"/>.</summary>
-    public Task<WorkerSlot> AcquireAsync(SandboxKind kind, string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    /// <summary>A sandbox of <paramref name="kind"/> holding <paramref name="image"/>'s worker.</summary>
+    public Task<WorkerSlot> AcquireAsync(SandboxKind kind, WorkerImage image, SandboxLimits limits, CancellationToken cancellation = default)
     {
         lock (_lock)
         {
@@ -46,9 +46,9 @@ public sealed class Deployment : IAsyncDisposable
                     pool = new ContainerPool(Driver(kind), _poolSize);
                     _pools[kind] = pool;
                 }
-                return pool.TakeAsync(arch, limits, cancellation);
+                return pool.TakeAsync(image, limits, cancellation);
             }
-            return Driver(kind).StartAsync(arch, limits.ContainerPart, cancellation);
+            return Driver(kind).StartAsync(image, limits.ContainerPart, cancellation);
         }
     }
 

@@ -12,11 +12,11 @@ public abstract class WorkerSlot : IAsyncDisposable
     private int _used;
 
     /// <summary>Creates a slot around the started <paramref name="process"/> (its stdin and stdout are the worker's).</summary>
-    private protected WorkerSlot(SandboxKind kind, string id, string arch, SandboxLimits limits, string hostJobDirectory, Process process)
+    private protected WorkerSlot(SandboxKind kind, string id, WorkerImage image, SandboxLimits limits, string hostJobDirectory, Process process)
     {
         Kind = kind;
         Id = id;
-        Arch = arch;
+        Image = image;
         Limits = limits;
         HostJobDirectory = hostJobDirectory;
         Process = process;
@@ -32,8 +32,8 @@ public abstract class WorkerSlot : IAsyncDisposable
     /// <summary>Unique name (also the container id for oci).</summary>
     public string Id { get; }
 
-    /// <summary>Architecture of its worker.</summary>
-    public string Arch { get; }
+    /// <summary>What the sandbox holds and which worker it runs.</summary>
+    public WorkerImage Image { get; }
 
     /// <summary>The limits it was created with.</summary>
     public SandboxLimits Limits { get; }
@@ -54,8 +54,16 @@ public abstract class WorkerSlot : IAsyncDisposable
 
     internal Task<string> Stderr { get; }
 
-    /// <summary>Makes the variant at <paramref name="hostPath"/> visible to the worker; returns its path inside.</summary>
+    /// <summary>Makes (a copy of) the variant at <paramref name="hostPath"/> visible to the worker; returns its path inside.</summary>
     public abstract string PlaceVariant(string hostPath);
+
+    /// <summary>Copies a variant into <paramref name="directory"/> as <c>variant</c> plus its extension; returns the file name.</summary>
+    private protected static string CopyVariant(string hostPath, string directory)
+    {
+        var name = "variant" + Path.GetExtension(hostPath);
+        File.Copy(hostPath, Path.Combine(directory, name), overwrite: true);
+        return name;
+    }
 
     /// <summary>Makes a file written into the job directory readable and writable by the worker.</summary>
     public virtual void Adopt(string hostPath)

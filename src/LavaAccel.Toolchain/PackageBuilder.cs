@@ -35,6 +35,10 @@ public static class PackageBuilder
         var fileName = Path.GetFileName(sourcePath);
         using var context = new LlvmContext();
         using var module = context.ParseBitcode(ir, fileName);
+        if (KernelCodeAudit.Refusal(module, fileName) is { } refusal)
+        {
+            throw new LavaException(refusal);
+        }
         var kernels = KernelSignatureReader.Read(module, fileName);
         if (kernels.Count == 0)
         {

@@ -40,7 +40,7 @@ public sealed class CpuBackend : IBackend
         var (cpu, features) = CpuTargets.Resolve(cpuTarget);
         using var machine = new LlvmTargetMachine(cpuTarget.Triple, cpu, features);
         using var context = new LlvmContext();
-        using var module = Parse(context, package.Ir, $"{origin} IR");
+        using var module = PackageIr.Open(context, package);
         // The builtins library has ~10,000 functions; a kernel uses a handful. Opened lazily and
         // made link-once, only the referenced ones are read and linked. The conversions (5,400 of
         // them) are opened only for kernels that convert.
@@ -188,18 +188,6 @@ public sealed class CpuBackend : IBackend
             function.Linkage = LlvmLinkage.LinkOnceOdr;
         }
         return library;
-    }
-
-    private static LlvmModule Parse(LlvmContext context, byte[] bitcode, string what)
-    {
-        try
-        {
-            return context.ParseBitcode(bitcode, what);
-        }
-        catch (LlvmException e)
-        {
-            throw new LavaException(e.Message, e);
-        }
     }
 
     private static T Run<T>(Func<T> step, string origin)

@@ -18,14 +18,7 @@ internal static class SymbolAllowlist
     /// <summary>Throws naming the first symbol outside the allowlist.</summary>
     internal static void Check(LlvmModule module, IReadOnlySet<string> builtinNeeds, string origin)
     {
-        // Inline assembly could make system calls directly, past any symbol check.
-        foreach (var function in module.Functions.Where(f => !f.IsDeclaration))
-        {
-            if (function.Instructions.Any(i => i.IsCall && i.CallsInlineAssembly))
-            {
-                throw new LavaException($"{origin} uses inline assembly (asm, in '{function.Name}'), which kernels may not use: it could reach the system directly");
-            }
-        }
+        // Inline assembly, indirect calls and load-time code were refused when the IR was opened (PackageIr).
         foreach (var function in module.Functions)
         {
             if (!function.IsDeclaration || function.Users.Count == 0)

@@ -62,7 +62,7 @@ public sealed class NvptxBackend : IBackend
         using var machine = new LlvmTargetMachine(NvptxRetargeting.Triple, target.Arch, "");
         using var context = new LlvmContext();
         string text;
-        using (var spir = Guard(() => context.ParseBitcode(package.Ir, $"{origin} IR")))
+        using (var spir = PackageIr.Open(context, package))
         {
             text = spir.ToString();
         }

@@ -43,16 +43,7 @@ public sealed class OpenClSpirBackend : IBackend
     {
         var origin = $"package '{package.Manifest.Name}'";
         using var context = new LlvmContext();
-        LlvmModule module;
-        try
-        {
-            module = context.ParseBitcode(package.Ir, $"{origin} IR");
-        }
-        catch (LlvmException e)
-        {
-            throw new LavaException(e.Message, e);
-        }
-        using (module)
+        using (var module = PackageIr.Open(context, package))
         {
             if (!module.Triple.StartsWith("spir", StringComparison.Ordinal))
             {

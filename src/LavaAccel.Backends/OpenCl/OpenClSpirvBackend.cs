@@ -45,6 +45,11 @@ public sealed class OpenClSpirvBackend : IBackend
     /// <inheritdoc />
     public CompiledArtifact Compile(Package package, TargetId target)
     {
+        using (var context = new LavaAccel.Llvm.LlvmContext())
+        using (PackageIr.Open(context, package))
+        {
+            // audited: the translator takes only IR that passed
+        }
         var work = Directory.CreateTempSubdirectory("lava-spirv-");
         try
         {

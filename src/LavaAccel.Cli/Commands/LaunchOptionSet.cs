@@ -50,14 +50,9 @@ internal sealed class LaunchOptionSet
         {
             throw new LavaException("--cpus must be positive");
         }
-        if ((target.StartsWith("opencl/", StringComparison.Ordinal) || target.StartsWith("nvptx/", StringComparison.Ordinal))
-            && (result.GetResult(Sandbox) is { Implicit: false } || seconds is not null || memory is not null || cpus is not null))
-        {
-            Console.Error.WriteLine($"warning: {target} runs through its device runtime in lava's process: --sandbox, --time-limit, --memory-limit and --cpus do not apply to it");
-        }
         if (sandbox == LavaAccel.Sandbox.SandboxKind.None)
         {
-            Console.Error.WriteLine("warning: --sandbox none runs the kernel as a plain child process: no container, no cgroup limits (the worker's own seccomp filter still applies)");
+            Console.Error.WriteLine("warning: --sandbox none runs the kernel as a plain child process: no container, no cgroup limits (the native worker's own seccomp allowlist still applies)");
         }
         if (memory is not null && sandbox != LavaAccel.Sandbox.SandboxKind.Oci)
         {

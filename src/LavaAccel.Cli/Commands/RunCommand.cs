@@ -55,14 +55,7 @@ internal static class RunCommand
         var o = report.Outcome;
         if (o.Usage is { } u)
         {
-            Console.WriteLine(report.Choice.Target.Backend switch
-            {
-                "cpu" => $"sandbox   {o.Sandbox.Name()}: ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch",
-                "ilgpu" => o.Sandbox == LavaAccel.Sandbox.SandboxKind.Bwrap
-                    ? "sandbox   bwrap: ILGPU's CPU accelerator runs the kernel in lava-ilgpu-worker, jailed (no network, read-only root, uid 65534)"
-                    : "sandbox   none: ILGPU runs the kernel in lava-ilgpu-worker, a process of its own (not a container)",
-                var backend => $"sandbox   none: the {backend} device runtime runs in lava's process",
-            });
+            Console.WriteLine($"sandbox   {o.Sandbox.Name()} ({o.Worker} worker, {o.Execution}): ready in {CliOutput.Ms(o.SandboxStartMs)}, kernel entered {CliOutput.Ms(o.DispatchMs)} after dispatch");
             Console.WriteLine($"usage     wall {CliOutput.Ms(u.WallMs)}, cpu {CliOutput.Ms(u.UserCpuMs)} user + {CliOutput.Ms(u.SystemCpuMs)} sys, peak memory {CliOutput.Bytes(u.PeakMemoryBytes)} ({u.Source})");
         }
         foreach (var (name, file) in outs)
@@ -81,6 +74,8 @@ internal static class RunCommand
         ["target"] = report.Choice.Target.ToString(),
         ["reason"] = report.Choice.Reason,
         ["sandbox"] = report.Outcome.Sandbox.Name(),
+        ["worker"] = report.Outcome.Worker,
+        ["execution"] = report.Outcome.Execution,
         ["cache_hit"] = report.Variant.Hit,
         ["compile_ms"] = report.Variant.Hit ? 0 : Math.Round(report.Variant.Entry.CompileMs, 3),
         ["lookup_ms"] = Math.Round(report.Variant.LookupMs, 3),

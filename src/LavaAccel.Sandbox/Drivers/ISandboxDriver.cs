@@ -6,6 +6,6 @@ public interface ISandboxDriver
     /// <summary>The isolation this driver gives.</summary>
     SandboxKind Kind { get; }
 
-    /// <summary>Creates a sandbox for a worker of <paramref name="arch"/> with <paramref name="limits"/> and waits until its worker is ready.</summary>
-    Task<WorkerSlot> StartAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default);
+    /// <summary>Creates a sandbox holding <paramref name="image"/>'s worker with <paramref name="limits"/> and waits until the worker is ready.</summary>
+    Task<WorkerSlot> StartAsync(WorkerImage image, SandboxLimits limits, CancellationToken cancellation = default);
 }

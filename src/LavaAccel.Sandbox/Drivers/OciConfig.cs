@@ -11,12 +11,13 @@ namespace LavaAccel.Sandbox.Drivers;
 public sealed record OciMount(string Source, string Destination, bool ReadOnly);
 
 /// <summary>
-/// An OCI runtime-spec 1.0 <c>config.json</c> for one worker: fresh PID, mount, IPC, UTS, network
-/// and cgroup namespaces (the loopback taken down); a read-only root holding only <c>/usr</c> and the given mounts; uid
-/// 65534; no capabilities; <c>noNewPrivileges</c>; the seccomp allowlist; memory, swap, pids and
-/// CPU limits; no devices but the defaults.
+/// An OCI runtime-spec 1.0 <c>config.json</c> for one worker of <paramref name="image"/>: fresh PID,
+/// mount, IPC, UTS, network and cgroup namespaces (the loopback taken down); a read-only root
+/// holding only <c>/usr</c>, the given mounts and the image's read-only paths; uid 65534; no
+/// capabilities; <c>noNewPrivileges</c>; the seccomp allowlist of the image's profile; memory,
+/// swap, pids and CPU limits; no devices but the defaults and the image's (GPU nodes).
 /// </summary>
-public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, SandboxLimits limits, string cgroupPath)
+public sealed class OciConfig(string rootFs, WorkerImage image, SandboxLimits limits, string cgroupPath)
 {
     private static readonly string[] Namespaces = ["pid", "network", "ipc", "uts", "mount", "cgroup"];
 
@@ -33,6 +34,19 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
             Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
             Mount("/usr", "bind", "/usr", "rbind", "ro", "nosuid", "nodev"),
         };
+        foreach (var path in image.ReadOnlyPaths)
+        {
+            mounts.Add(Mount(path, "bind", path, "rbind", "ro", "nosuid", "nodev"));
+        }
+        foreach (var device in image.Devices)
+        {
+            mounts.Add(Mount(device, "bind", device, "bind", "rw", "nosuid"));
+        }
+        if (image.PrivateTmp)
+        {
+            // Owned by the worker's user (runc 1.1 does not apply a tmpfs mode= here).
+            mounts.Add(Mount("/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", $"uid={UnixFiles.Nobody}", $"gid={UnixFiles.Nobody}", "mode=0700", $"size={WorkerImage.PrivateTmpBytes}"));
+        }
         foreach (var mount in Mounts)
         {
             // The job directory is writable and therefore not executable; the variant's is read-only.
@@ -47,8 +61,8 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
             {
                 ["terminal"] = false,
                 ["user"] = new JsonObject { ["uid"] = UnixFiles.Nobody, ["gid"] = UnixFiles.Nobody },
-                ["args"] = Strings(command),
-                ["env"] = Strings(["PATH=/usr/bin:/bin"]),
+                ["args"] = Strings(image.Command),
+                ["env"] = Strings(image.Environment.Select(e => $"{e.Key}={e.Value}")),
                 ["cwd"] = WorkerImage.JobInside,
                 ["capabilities"] = new JsonObject
                 {
@@ -70,7 +84,7 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
                 ["cgroupsPath"] = cgroupPath,
                 ["resources"] = Resources(),
                 ["namespaces"] = new JsonArray(Namespaces.Select(n => (JsonNode)new JsonObject { ["type"] = n }).ToArray()),
-                ["seccomp"] = Seccomp(),
+                ["seccomp"] = Seccomp(image.Syscalls),
                 ["maskedPaths"] = Strings(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
                 ["readonlyPaths"] = Strings(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
             },
@@ -92,9 +106,14 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
 
     private JsonObject Resources()
     {
+        var devices = new JsonArray { new JsonObject { ["allow"] = false, ["access"] = "rwm" } };
+        foreach (var major in GpuDevices.Majors(image.Devices))
+        {
+            devices.Add(new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = major, ["access"] = "rwm" });
+        }
         var resources = new JsonObject
         {
-            ["devices"] = new JsonArray { new JsonObject { ["allow"] = false, ["access"] = "rwm" } },
+            ["devices"] = devices,
             ["pids"] = new JsonObject { ["limit"] = limits.Pids },
         };
         if (limits.MemoryBytes is { } memory)
@@ -110,20 +129,22 @@ public sealed class OciConfig(string rootFs, IReadOnlyList<string> command, Sand
         return resources;
     }
 
-    private static JsonObject Seccomp()
+    private static JsonObject Seccomp(SyscallProfile profile)
     {
         var syscalls = new JsonArray
         {
-            new JsonObject { ["names"] = Strings(SeccompAllowlist.Names), ["action"] = "SCMP_ACT_ALLOW" },
-            new JsonObject
-            {
-                ["names"] = Strings(["clone"]),
-                ["action"] = "SCMP_ACT_ALLOW",
-                ["args"] = new JsonArray
+            new JsonObject { ["names"] = Strings(SeccompAllowlist.Names.Concat(SeccompAllowlist.Extra(profile)).Distinct(StringComparer.Ordinal)), ["action"] = "SCMP_ACT_ALLOW" },
+            SeccompAllowlist.AllowsProcesses(profile)
+                ? new JsonObject { ["names"] = Strings(["clone"]), ["action"] = "SCMP_ACT_ALLOW" }
+                : new JsonObject
                 {
-                    new JsonObject { ["index"] = 0, ["value"] = SeccompAllowlist.CloneThread, ["valueTwo"] = SeccompAllowlist.CloneThread, ["op"] = "SCMP_CMP_MASKED_EQ" },
+                    ["names"] = Strings(["clone"]),
+                    ["action"] = "SCMP_ACT_ALLOW",
+                    ["args"] = new JsonArray
+                    {
+                        new JsonObject { ["index"] = 0, ["value"] = SeccompAllowlist.CloneThread, ["valueTwo"] = SeccompAllowlist.CloneThread, ["op"] = "SCMP_CMP_MASKED_EQ" },
+                    },
                 },
-            },
             new JsonObject { ["names"] = Strings(["clone3"]), ["action"] = "SCMP_ACT_ERRNO", ["errnoRet"] = SeccompAllowlist.Enosys },
         };
         return new JsonObject

@@ -15,7 +15,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
     public SandboxKind Kind => SandboxKind.Oci;
 
     /// <inheritdoc/>
-    public async Task<WorkerSlot> StartAsync(string arch, SandboxLimits limits, CancellationToken cancellation = default)
+    public async Task<WorkerSlot> StartAsync(WorkerImage image, SandboxLimits limits, CancellationToken cancellation = default)
     {
         var runc = HostTools.Runc ?? throw new LavaException("--sandbox oci needs runc (apt-get install runc), or use --sandbox bwrap");
         if (!Environment.IsPrivilegedProcess)
@@ -29,35 +29,31 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         UnixFiles.GiveToNobody(job);
         var variant = Directory.CreateDirectory(Path.Combine(state.Variants, id)).FullName;
         var bundle = Directory.CreateDirectory(Path.Combine(state.Bundles, id)).FullName;
-        var config = new OciConfig(state.RootFs, WorkerImage.Command(arch, WorkerImage.RuntimeInside), limits, CgroupPath(id))
+        var config = new OciConfig(state.RootFs, image, limits, CgroupPath(id))
         {
             Mounts =
             {
-                new OciMount(WorkerImage.HostRuntime, WorkerImage.RuntimeInside, ReadOnly: true),
+                new OciMount(LavaAccel.Backends.NativeRuntime.Root, WorkerImage.RuntimeInside, ReadOnly: true),
                 new OciMount(job, WorkerImage.JobInside, ReadOnly: false),
-                new OciMount(variant, "/variant", ReadOnly: true),
+                new OciMount(variant, WorkerImage.VariantInside, ReadOnly: true),
             },
         };
         File.WriteAllText(Path.Combine(bundle, "config.json"), config.ToJson());
         var pidFile = Path.Combine(bundle, "pid");
         var start = SandboxProcess.StartInfo(runc, ["--root", state.RuncRoot, "run", "--detach", "--pid-file", pidFile, "--bundle", bundle, id]);
-        var slot = new Slot(state, id, arch, limits, job, variant, bundle, pidFile, SandboxProcess.Start(start, "oci"));
+        var slot = new Slot(state, id, image, limits, job, variant, bundle, pidFile, SandboxProcess.Start(start, "oci"));
         return await slot.BecomeReadyAsync(clock, SandboxProcess.StartTimeout).ConfigureAwait(false);
     }
 
     /// <summary>The container's cgroup: <c>/lava/ID</c> in every controller (or the unified tree).</summary>
     public static string CgroupPath(string id) => "/lava/" + id;
 
-    private sealed class Slot(SandboxState state, string id, string arch, SandboxLimits limits, string job, string variantDirectory, string bundle, string pidFile, Process process)
-        : WorkerSlot(SandboxKind.Oci, id, arch, limits, job, process)
+    private sealed class Slot(SandboxState state, string id, WorkerImage image, SandboxLimits limits, string job, string variantDirectory, string bundle, string pidFile, Process process)
+        : WorkerSlot(SandboxKind.Oci, id, image, limits, job, process)
     {
         public override string JobDirectoryInside => WorkerImage.JobInside;
 
-        public override string PlaceVariant(string hostPath)
-        {
-            File.Copy(hostPath, Path.Combine(variantDirectory, "variant.so"), overwrite: true);
-            return "/variant/variant.so";
-        }
+        public override string PlaceVariant(string hostPath) => WorkerImage.VariantInside + "/" + CopyVariant(hostPath, variantDirectory);
 
         public override void Adopt(string hostPath) => UnixFiles.GiveToNobody(hostPath);
 

@@ -6,8 +6,9 @@ namespace LavaAccel.Sandbox.Seccomp;
 /// the kernel's configuration or new processes. Everything else fails with EPERM. <c>clone</c> is
 /// allowed only for threads (CLONE_THREAD set); <c>clone3</c>, whose flags seccomp cannot see,
 /// fails with ENOSYS so that libc falls back to <c>clone</c>. Names that do not exist on an
-/// architecture are skipped. The worker adds a narrower filter of its own once the job is loaded
-/// (runtime/runner/worker_guard.c).
+/// architecture are skipped. The native worker adds narrower filters of its own before it loads
+/// the variant and again before the kernel runs (runtime/runner/worker_guard.c).
+/// <see cref="Extra"/> adds what a <see cref="SyscallProfile"/> needs beyond the list.
 /// </summary>
 public static class SeccompAllowlist
 {
@@ -37,6 +38,7 @@ public static class SeccompAllowlist
         // identity and process state
         "getpid", "gettid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getgroups",
         "getresuid", "getresgid", "getpgrp", "getpgid", "getsid", "uname", "arch_prctl", "prctl",
+        "seccomp", // the worker narrows its own list (a filter can only take calls away)
         "set_tid_address", "set_robust_list", "get_robust_list", "rseq", "execve", "exit", "exit_group",
         "wait4", "waitid", // bubblewrap's init waits for the worker
         "sysinfo", "getrandom", "getrusage", "getrlimit", "setrlimit", "prlimit64", "times",
@@ -52,4 +54,22 @@ public static class SeccompAllowlist
         "pipe", "pipe2", "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl",
         "epoll_wait", "epoll_pwait", "eventfd2",
     ];
+
+    /// <summary>What <paramref name="profile"/> adds to <see cref="Names"/>.</summary>
+    public static IReadOnlyList<string> Extra(SyscallProfile profile) => profile switch
+    {
+        // PoCL writes its cache in the private /tmp and runs the linker (vfork + execve).
+        SyscallProfile.DeviceRuntime =>
+        [
+            "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "chmod", "fchmod",
+            "fchmodat", "fallocate", "flock", "vfork", "fork", "memfd_create", "mlock", "munlock",
+            "sched_setscheduler", "sched_get_priority_max", "sched_get_priority_min",
+        ],
+        // The .NET runtime: its GC and JIT map and lock memory, name its threads.
+        SyscallProfile.Managed => ["mlock", "munlock", "sched_setscheduler", "sched_get_priority_max", "sched_get_priority_min"],
+        _ => [],
+    };
+
+    /// <summary>Whether <paramref name="profile"/> may create processes (clone without CLONE_THREAD).</summary>
+    public static bool AllowsProcesses(SyscallProfile profile) => profile == SyscallProfile.DeviceRuntime;
 }

@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace LavaAccel.Sandbox.Seccomp;
 
 /// <summary>
-/// Compiles <see cref="SeccompAllowlist"/> into a BPF program with libseccomp (the library runc
+/// Compiles <see cref="SeccompAllowlist"/> (for one <see cref="SyscallProfile"/>) into a BPF program with libseccomp (the library runc
 /// uses), for bubblewrap's <c>--seccomp FD</c>. A thin layer over libseccomp.so.2.
 /// </summary>
 internal static partial class SeccompBpf
@@ -38,8 +38,8 @@ internal static partial class SeccompBpf
     [LibraryImport(Library, EntryPoint = "seccomp_export_bpf")]
     private static partial int Export(IntPtr context, int fd);
 
-    /// <summary>Writes the program to <paramref name="path"/> (atomically).</summary>
-    public static unsafe void WriteProgram(string path)
+    /// <summary>Writes the program for <paramref name="profile"/> to <paramref name="path"/> (atomically).</summary>
+    public static unsafe void WriteProgram(string path, SyscallProfile profile)
     {
         IntPtr context;
         try
@@ -56,7 +56,7 @@ internal static partial class SeccompBpf
         }
         try
         {
-            foreach (var name in SeccompAllowlist.Names)
+            foreach (var name in SeccompAllowlist.Names.Concat(SeccompAllowlist.Extra(profile)).Distinct(StringComparer.Ordinal))
             {
                 var nr = Resolve(name);
                 if (nr >= 0)
@@ -65,7 +65,7 @@ internal static partial class SeccompBpf
                 }
             }
             var clone = new ArgCompare { Arg = 0, Op = CmpMaskedEq, DatumA = SeccompAllowlist.CloneThread, DatumB = SeccompAllowlist.CloneThread };
-            Check(AddRule(context, ActAllow, Resolve("clone"), 1, &clone), "clone");
+            Check(SeccompAllowlist.AllowsProcesses(profile) ? AddRule(context, ActAllow, Resolve("clone"), 0, null) : AddRule(context, ActAllow, Resolve("clone"), 1, &clone), "clone");
             var clone3 = Resolve("clone3");
             if (clone3 >= 0)
             {

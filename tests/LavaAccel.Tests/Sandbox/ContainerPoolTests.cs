@@ -9,6 +9,8 @@ public sealed class ContainerPoolTests(HostileVariants variants) : IClassFixture
 {
     public static TheoryData<SandboxKind> AllKinds() => new() { SandboxKind.Oci, SandboxKind.Bwrap, SandboxKind.None };
 
+    private static readonly WorkerImage Native = WorkerImages.Native("x86_64");
+
     [Theory]
     [MemberData(nameof(AllKinds))]
     public async Task Pooled_slots_are_ready_used_once_and_refilled(SandboxKind kind)
@@ -21,11 +23,11 @@ public sealed class ContainerPoolTests(HostileVariants variants) : IClassFixture
         var pool = new ContainerPool(SandboxDrivers.Create(kind, state), size: 2);
         await using (pool)
         {
-            await pool.WaitWarmAsync("x86_64", SandboxLimits.None, TimeSpan.FromSeconds(30));
-            Assert.Equal(2, pool.Ready("x86_64", SandboxLimits.None));
+            await pool.WaitWarmAsync(Native, SandboxLimits.None, TimeSpan.FromSeconds(30));
+            Assert.Equal(2, pool.Ready(Native, SandboxLimits.None));
 
             var clock = Stopwatch.StartNew();
-            var slot = await pool.TakeAsync("x86_64", SandboxLimits.None);
+            var slot = await pool.TakeAsync(Native, SandboxLimits.None);
             Assert.True(clock.ElapsedMilliseconds < 50, $"taking a ready slot took {clock.ElapsedMilliseconds} ms");
             Assert.Equal((1, 0), pool.Taken);
             await using (slot)
@@ -43,16 +45,16 @@ public sealed class ContainerPoolTests(HostileVariants variants) : IClassFixture
                 Assert.True(slot.Used);
                 await Assert.ThrowsAsync<InvalidOperationException>(() => JobDispatch.RunAsync(slot, variant, slot.JobDirectoryInside + "/job.txt", null));
             }
-            await pool.WaitWarmAsync("x86_64", SandboxLimits.None, TimeSpan.FromSeconds(30));
-            Assert.Equal(2, pool.Ready("x86_64", SandboxLimits.None));
+            await pool.WaitWarmAsync(Native, SandboxLimits.None, TimeSpan.FromSeconds(30));
+            Assert.Equal(2, pool.Ready(Native, SandboxLimits.None));
 
             // Different limits are a different shelf: the first one is cold.
             var limited = new SandboxLimits(MemoryBytes: 256L << 20);
-            await using (await pool.TakeAsync("x86_64", limited))
+            await using (await pool.TakeAsync(Native, limited))
             {
                 Assert.Equal((1, 1), pool.Taken);
             }
-            await pool.WaitWarmAsync("x86_64", limited, TimeSpan.FromSeconds(30));
+            await pool.WaitWarmAsync(Native, limited, TimeSpan.FromSeconds(30));
         }
         // Disposing the pool destroys its ready slots: no job directories, no containers left.
         Assert.Empty(Directory.EnumerateFileSystemEntries(state.Jobs));

@@ -34,7 +34,7 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
         Deployment = new Deployment(_home.Path);
         Library = Path.Combine(_home.Path, "hostile.so");
         var start = new ProcessStartInfo("clang-19") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-O1", "-fPIC", "-shared", LavaCli.RepoFile("tests/LavaAccel.Tests/Sandbox/hostile_variants.c"), NativeRuntime.HostObject("x86_64"), "-o", Library, "-lpthread" })
+        foreach (var a in new[] { "-O1", "-fPIC", "-shared", "-nostartfiles", LavaCli.RepoFile("tests/LavaAccel.Tests/Sandbox/hostile_variants.c"), NativeRuntime.HostObject("x86_64"), "-o", Library })
         {
             start.ArgumentList.Add(a);
         }
@@ -66,7 +66,7 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
     {
         limits ??= SandboxLimits.None;
         Assert.False(kind == SandboxKind.None && !workerSeccomp, "hostile kernels without any sandbox would attack the test machine");
-        var slot = await Deployment.AcquireAsync(kind, "x86_64", limits);
+        var slot = await Deployment.AcquireAsync(kind, WorkerImages.Native("x86_64"), limits);
         try
         {
             var variant = slot.PlaceVariant(Library);

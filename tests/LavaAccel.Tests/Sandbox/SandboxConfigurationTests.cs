@@ -12,7 +12,7 @@ public sealed class SandboxConfigurationTests
     [Fact]
     public void Oci_config_locks_the_container_down()
     {
-        var config = new OciConfig("/rootfs", ["/lava/runtime/lava-runner-x86_64", "--wait"], new SandboxLimits(256L << 20, null, 1.5, 100), "/lava/x")
+        var config = new OciConfig("/rootfs", WorkerImages.Native("x86_64"), new SandboxLimits(256L << 20, null, 1.5, 100), "/lava/x")
         {
             Mounts = { new OciMount("/host/job", "/job", ReadOnly: false), new OciMount("/host/variant", "/variant", ReadOnly: true) },
         };

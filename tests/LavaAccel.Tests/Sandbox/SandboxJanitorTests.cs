@@ -30,7 +30,7 @@ public sealed class SandboxJanitorTests : IDisposable
         {
             // A container whose owner died while its kernel ran: still running.
             var bundle = Directory.CreateDirectory(Path.Combine(state.Bundles, orphan)).FullName;
-            var config = new OciConfig(state.RootFs, ["/bin/sh", "-c", "sleep 60"], SandboxLimits.None, RuncDriver.CgroupPath(orphan));
+            var config = new OciConfig(state.RootFs, WorkerImages.Native("x86_64") with { Command = ["/bin/sh", "-c", "sleep 60"] }, SandboxLimits.None, RuncDriver.CgroupPath(orphan));
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), config.ToJson());
             using var runc = Process.Start(new ProcessStartInfo(HostTools.Runc!, ["--root", state.RuncRoot, "run", "--detach", "--bundle", bundle, orphan]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true })!;
             await runc.WaitForExitAsync();

@@ -213,11 +213,8 @@ KERNEL(grow_files)
 {
     (void)wg;
     int64_t grown = 0, refused = 0;
+    /* ftruncate is outside the worker's allowlist; pwrite is how results are written. */
     for (int fd = 3; fd < 64; fd++) {
-        if (ftruncate(fd, 1L << 30) == 0)
-            grown++;
-        else if (errno == EFBIG)
-            refused++;
         if (pwrite(fd, "x", 1, (1L << 30) - 1) == 1)
             grown++;
         else if (errno == EFBIG)

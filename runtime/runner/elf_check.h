@@ -1,0 +1,11 @@
+/* Checks a variant before the loader maps it: code that runs at load time (constructors,
+ * IFUNC resolvers) would run before the kernel's filter narrows and outside lava's timing, so a
+ * variant holding any is refused. Read from the program headers, as the loader reads it (section
+ * headers can be stripped or lie). */
+#ifndef LAVA_ELF_CHECK_H
+#define LAVA_ELF_CHECK_H
+
+/* NULL when the file at <path> is a shared object for this machine without load-time code,
+ * else why not. */
+const char *elf_check_variant(const char *path);
+#endif
