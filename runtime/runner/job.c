@@ -214,6 +214,8 @@ void job_read(job *j, const char *path)
         die("%s", "the job file names no kernel or range");
     if (j->repeat < 1)
         j->repeat = 1;
+    if (j->repeat > 1000000)
+        die("%s", "bad repeat line (at most 1000000)");
 }
 
 void job_describe_buffers(const job *j, char *out, size_t size)

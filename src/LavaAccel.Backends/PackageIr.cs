@@ -1,11 +1,12 @@
+using LavaAccel.Backends.Analysis;
 using LavaAccel.Llvm;
 
 namespace LavaAccel.Backends;
 
 /// <summary>
-/// Opens a package's LAVA IR for a backend: parsed (a damaged module is one error line) and
-/// audited (<see cref="KernelCodeAudit"/>) — every LLVM backend compiles only IR that passed the
-/// audit, whoever made the package.
+/// Opens a package's LAVA IR for a backend: parsed (a damaged module is one error line), audited
+/// (<see cref="KernelCodeAudit"/>) and held against the manifest (each kernel's arguments as the
+/// IR declares them) — every LLVM backend compiles only IR that passed, whoever made the package.
 /// </summary>
 public static class PackageIr
 {
@@ -25,6 +26,7 @@ public static class PackageIr
         try
         {
             Audit(module, origin);
+            Agree(package.Manifest, module, origin);
             return module;
         }
         catch
@@ -42,4 +44,32 @@ public static class PackageIr
             throw new LavaException(refusal);
         }
     }
+
+    // The runtime sizes and binds arguments from the manifest: it must say what the IR does.
+    private static void Agree(Manifest manifest, LlvmModule module, string origin)
+    {
+        var declared = KernelSignatureReader.Read(module, origin).ToDictionary(k => k.Name, StringComparer.Ordinal);
+        foreach (var kernel in manifest.Kernels)
+        {
+            if (!declared.TryGetValue(kernel.Name, out var ir))
+            {
+                throw new LavaException($"{origin}: its manifest names kernel '{kernel.Name}', which its IR does not define");
+            }
+            if (ir.Arguments.Count != kernel.Arguments.Count || module.GetFunction(kernel.Name).Parameters.Count != kernel.Arguments.Count)
+            {
+                throw new LavaException($"{origin}: its manifest gives kernel '{kernel.Name}' {kernel.Arguments.Count} arguments; its IR has {ir.Arguments.Count}");
+            }
+            for (var i = 0; i < ir.Arguments.Count; i++)
+            {
+                var (m, d) = (kernel.Arguments[i], ir.Arguments[i]);
+                if (m.IsPointer != d.IsPointer || m.AddressSpace != d.AddressSpace || m.ElementType != d.ElementType || m.VectorWidth != d.VectorWidth)
+                {
+                    throw new LavaException($"{origin}: its manifest says argument '{m.Name}' of kernel '{kernel.Name}' is {Describe(m)}, its IR says {Describe(d)}");
+                }
+            }
+        }
+    }
+
+    private static string Describe(KernelArgument a) =>
+        $"{(a.IsPointer ? a.AddressSpace.ToString().ToLowerInvariant() + " " : "")}{a.ElementType.OpenClName()}{(a.VectorWidth > 1 ? a.VectorWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}{(a.IsPointer ? "*" : "")}";
 }

@@ -5,8 +5,9 @@ using LavaAccel.Backends;
 namespace LavaAccel.Cache;
 
 /// <summary>
-/// The action key of a variant: sha256 over the IR digest, the kernel set, the target, the compile
-/// options and the backend's fingerprint (resolved CPU and features, backend, LLVM and runtime
+/// The action key of a variant: sha256 over the IR digest, the kernels with their signatures (the
+/// compile checks them against the IR, so a package whose manifest says otherwise never shares a
+/// checked variant), the target, the compile options and the backend's fingerprint (resolved CPU and features, backend, LLVM and runtime
 /// versions). Computed from digests alone — no preprocessing, no IR parsing — so a hit is cheap;
 /// a change to any input misses, nothing else does.
 /// </summary>
@@ -21,10 +22,13 @@ public static class VariantKey
         var backend = BackendRegistry.For(target);
         var text = new StringBuilder()
             .Append("ir=").Append(package.Manifest.IrDigest).Append('\n')
-            .Append("kernels=").AppendJoin(',', package.Manifest.Kernels.Select(k => k.Name).Order(StringComparer.Ordinal)).Append('\n')
+            .Append("kernels=").AppendJoin(';', package.Manifest.Kernels.Select(Signature).Order(StringComparer.Ordinal)).Append('\n')
             .Append("target=").Append(target).Append('\n')
             .Append("options=").Append(options).Append('\n')
             .Append("backend=").Append(backend.Fingerprint(target)).Append('\n');
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+
+    private static string Signature(KernelSignature kernel) =>
+        kernel.Name + "(" + string.Join(',', kernel.Arguments.Select(a => $"{a.AddressSpace}:{a.ElementType}x{a.VectorWidth}:{(a.IsPointer ? "p" : "v")}{(a.IsConst ? "c" : "")}")) + ")";
 }

@@ -24,6 +24,7 @@ public sealed class Package
     /// </summary>
     public Package(Manifest manifest, byte[] code, IReadOnlyDictionary<string, byte[]> sources)
     {
+        ManifestRules.Check(manifest, manifest.Name ?? "(unnamed)");
         Manifest = manifest;
         Code = code;
         Sources = sources;
@@ -148,6 +149,7 @@ public sealed class Package
         {
             throw new LavaException($"package '{origin}' has format version {manifest.FormatVersion}; this lava reads version {Manifest.CurrentFormatVersion}");
         }
+        ManifestRules.Check(manifest, origin);
         var codeEntry = manifest.IrFormat == Manifest.IlgpuFormat ? IlEntry : IrEntry;
         var code = codeEntry == IlEntry ? il : ir;
         if ((codeEntry == IlEntry ? ir : il) is not null)
@@ -161,10 +163,6 @@ public sealed class Package
         if (Sha256Hex(code) != manifest.IrDigest)
         {
             throw new LavaException($"package '{origin}' is corrupted ({codeEntry} does not match the digest in its manifest)");
-        }
-        if (manifest.Kernels is null || manifest.Kernels.Count == 0)
-        {
-            throw new LavaException($"package '{origin}' declares no kernels");
         }
         return new Package(manifest, code, sources, bytes);
     }

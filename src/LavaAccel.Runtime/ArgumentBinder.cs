@@ -14,21 +14,15 @@ public static class ArgumentBinder
     public static IReadOnlyList<BoundArgument> Bind(KernelSignature kernel, IReadOnlyList<string> argTexts, string baseDirectory)
     {
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in argTexts)
+        foreach (var spec in argTexts.Select(ArgumentSpec.Parse))
         {
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
+            if (!kernel.Arguments.Any(a => a.Name == spec.Name))
             {
-                throw new LavaException($"--arg '{text}' is not NAME=VALUE");
+                throw new LavaException($"kernel '{kernel.Name}' has no argument '{spec.Name}' (signature: {kernel})");
             }
-            var name = text[..eq].Trim();
-            if (!kernel.Arguments.Any(a => a.Name == name))
+            if (!given.TryAdd(spec.Name, spec.Value))
             {
-                throw new LavaException($"kernel '{kernel.Name}' has no argument '{name}' (signature: {kernel})");
-            }
-            if (!given.TryAdd(name, text[(eq + 1)..].Trim()))
-            {
-                throw new LavaException($"argument '{name}' is given twice");
+                throw new LavaException($"argument '{spec.Name}' is given twice");
             }
         }
         var missing = kernel.Arguments.Where(a => !given.ContainsKey(a.Name)).Select(a => a.Name).ToArray();
@@ -114,15 +108,15 @@ public static class ArgumentBinder
         switch (type)
         {
             case ScalarType.Float:
-                ok = float.TryParse(text, style, culture, out var f);
+                ok = float.TryParse(text, style, culture, out var f) && Finite(f, text);
                 BinaryPrimitives.WriteSingleLittleEndian(destination, f);
                 break;
             case ScalarType.Double:
-                ok = double.TryParse(text, style, culture, out var d);
+                ok = double.TryParse(text, style, culture, out var d) && Finite(d, text);
                 BinaryPrimitives.WriteDoubleLittleEndian(destination, d);
                 break;
             case ScalarType.Half:
-                ok = float.TryParse(text, style, culture, out var h);
+                ok = float.TryParse(text, style, culture, out var h) && Finite((float)(Half)h, text);
                 BinaryPrimitives.WriteHalfLittleEndian(destination, (Half)h);
                 break;
             default:
@@ -143,6 +137,9 @@ public static class ArgumentBinder
             throw new LavaException($"{what}: '{text}' is not a valid {type.OpenClName()}");
         }
     }
+
+    // 1e999 would silently become infinity; "inf" written out is meant.
+    private static bool Finite(double value, string text) => !double.IsInfinity(value) || text.Contains("inf", StringComparison.OrdinalIgnoreCase);
 
     private static bool FitsIn(ScalarType type, long value) => type switch
     {

@@ -12,12 +12,24 @@ public static class BufferGenerators
 {
     private const long MaxBytes = (1L << 31) - 4096;
 
-    /// <summary>Generates the bytes of a buffer argument.</summary>
-    public static byte[] Generate(string spec, KernelArgument parameter, string what)
+    /// <summary>
+    /// The size in bytes of the buffer <paramref name="spec"/> generates for <paramref name="parameter"/>
+    /// (at most 2 GiB), without generating it; null when <paramref name="spec"/> is not a generator.
+    /// </summary>
+    public static long? Bytes(string spec, KernelArgument parameter, string what) =>
+        IsGenerator(spec) ? Parse(spec, parameter, what).Count * Lanes(parameter) * parameter.ElementType.Size() : null;
+
+    /// <summary>Whether <paramref name="spec"/> names a generator (random:, zeros:, ones:, range:).</summary>
+    public static bool IsGenerator(string spec) =>
+        spec.Split(':')[0] is "random" or "zeros" or "ones" or "range";
+
+    private static int Lanes(KernelArgument parameter) => parameter.VectorWidth == 3 ? 4 : parameter.VectorWidth;
+
+    private static (string Kind, long Count, int Seed) Parse(string spec, KernelArgument parameter, string what)
     {
         var parts = spec.Split(':');
         var kind = parts[0];
-        if (kind is not ("random" or "zeros" or "ones" or "range") || parts.Length < 2 || parts.Length > (kind == "random" ? 3 : 2))
+        if (!IsGenerator(spec) || parts.Length < 2 || parts.Length > (kind == "random" ? 3 : 2))
         {
             throw new LavaException($"{what} is a buffer: pass @FILE.npy, random:COUNT[:SEED], zeros:COUNT, ones:COUNT or range:COUNT, not '{spec}'");
         }
@@ -30,13 +42,21 @@ public static class BufferGenerators
         {
             throw new LavaException($"{what}: seed '{parts[2]}' is not an integer");
         }
-        var lanes = parameter.VectorWidth == 3 ? 4 : parameter.VectorWidth;
-        var scalars = count * lanes;
-        var size = parameter.ElementType.Size();
-        if (scalars * size > MaxBytes)
+        // Compared by division: count · lanes · size may not fit in 64 bits.
+        if (count > MaxBytes / Lanes(parameter) / parameter.ElementType.Size())
         {
             throw new LavaException($"{what}: {count} elements is more than lava will generate (2 GiB)");
         }
+        return (kind, count, seed);
+    }
+
+    /// <summary>Generates the bytes of a buffer argument.</summary>
+    public static byte[] Generate(string spec, KernelArgument parameter, string what)
+    {
+        var (kind, count, seed) = Parse(spec, parameter, what);
+        var lanes = Lanes(parameter);
+        var size = parameter.ElementType.Size();
+        var scalars = count * lanes;
         var bytes = new byte[scalars * size];
         var random = new Random(seed);
         for (long i = 0; i < scalars; i++)

@@ -25,4 +25,11 @@ public sealed record LaunchOptions(
     IReadOnlyList<string>? Defines = null,
     LavaAccel.Sandbox.SandboxKind? Sandbox = null,
     long? MemoryLimit = null,
-    double? Cpus = null);
+    double? Cpus = null)
+{
+    /// <summary>The most repetitions of one launch (each is timed and reported).</summary>
+    public const int MaxRepeat = 100_000;
+
+    /// <summary>The longest time limit one launch may ask for.</summary>
+    public static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(7);
+}

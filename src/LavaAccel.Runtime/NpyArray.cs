@@ -90,11 +90,9 @@ public sealed class NpyArray
     /// <summary>Reads a .npy file; errors name the file.</summary>
     public static NpyArray Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new LavaException($"buffer file '{path}' does not exist");
-        }
-        var bytes = File.ReadAllBytes(path);
+        // A regular file only (a FIFO or /dev/zero is refused, not waited on or read forever),
+        // no larger than the largest buffer lava makes.
+        var bytes = LavaAccel.Host.RegularFiles.Read(path, MaxFileBytes, "buffer file");
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
             throw new LavaException($"'{path}' is not a NumPy .npy file");
@@ -128,10 +126,19 @@ public sealed class NpyArray
             throw new LavaException($"'{path}' has element type {descr}; lava reads int8–64, uint8–64, float16/32/64 (little-endian)");
         }
         var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var count = shape.Aggregate(1L, (a, b) => a * b);
+            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new LavaException($"'{path}' has a malformed shape ({shapeText}): each dimension must be a non-negative integer"))
+            .ToArray();
+        long expected;
+        try
+        {
+            expected = checked(shape.Aggregate(1L, (a, b) => a * b) * type.Size());
+        }
+        catch (OverflowException)
+        {
+            throw new LavaException($"'{path}' has shape ({shapeText}), which no file can hold");
+        }
         var dataStart = headerStart + headerLength;
-        var expected = count * type.Size();
         if (bytes.Length - dataStart < expected)
         {
             throw new LavaException($"'{path}' is truncated: shape ({shapeText}) needs {expected} bytes, the file has {bytes.Length - dataStart}");
@@ -143,11 +150,15 @@ public sealed class NpyArray
         return new NpyArray(type, shape, bytes.AsSpan(dataStart, (int)expected).ToArray());
     }
 
-    /// <summary>Writes a version 1.0 .npy file.</summary>
+    /// <summary>The largest .npy file lava reads (its buffers are at most 2 GiB).</summary>
+    public const long MaxFileBytes = (1L << 31) - 1;
+
+    /// <summary>Writes a version 1.0 .npy file: a new or regular file, never through a symbolic link or into a device.</summary>
     public void Save(string path)
     {
-        using var stream = File.Create(path);
+        using var stream = new MemoryStream();
         Write(stream);
+        LavaAccel.Host.RegularFiles.Write(path, stream.GetBuffer().AsSpan(0, (int)stream.Length), "output file");
     }
 
     /// <summary>The bytes of a version 1.0 .npy file.</summary>

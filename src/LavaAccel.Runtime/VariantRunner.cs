@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LavaAccel.Cache;
+using LavaAccel.Host;
 using LavaAccel.Runtime.Runners;
 using LavaAccel.Sandbox;
 
@@ -54,7 +55,7 @@ public static class VariantRunner
             }
             if (run.Exit != ExitReason.Completed)
             {
-                throw runner.Explain(request, run) is { } explained ? new LavaException(explained) : Failure(request, run);
+                throw new RunFailedException(run.Exit, runner.Explain(request, run) ?? Failure(request, run));
             }
             var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             for (var i = 0; i < request.Arguments.Count; i++)
@@ -63,7 +64,7 @@ public static class VariantRunner
                 if (argument.Parameter.Kind == KernelArgumentKind.Buffer && !argument.Parameter.IsConst)
                 {
                     // The worker wrote these files: no links followed, no FIFOs, exactly the declared size.
-                    buffers[argument.Parameter.Name] = UnixFiles.ReadWrittenFile(Path.Combine(slot.HostJobDirectory, JobFiles.Buffer(i)), argument.Bytes.Length);
+                    buffers[argument.Parameter.Name] = RegularFiles.ReadExactly(Path.Combine(slot.HostJobDirectory, JobFiles.Buffer(i)), argument.Bytes.Length, $"result buffer '{argument.Parameter.Name}'");
                 }
             }
             var times = run.Report!.KernelMs;
@@ -90,14 +91,14 @@ public static class VariantRunner
         }
     }
 
-    private static LavaException Failure(RunRequest request, SandboxRun run)
+    private static string Failure(RunRequest request, SandboxRun run)
     {
         var kernel = $"kernel '{request.Kernel.Name}'";
         return run.Exit switch
         {
-            ExitReason.Error => new LavaException(run.Message),
-            ExitReason.Crashed => new LavaException($"{kernel} {run.Message} on {request.Target}{CrashHint(request, run)}"),
-            _ => new LavaException($"{kernel} on {request.Target} {run.Message}"),
+            ExitReason.Error => run.Message,
+            ExitReason.Crashed => $"{kernel} {run.Message} on {request.Target}{CrashHint(request, run)}",
+            _ => $"{kernel} on {request.Target} {run.Message}",
         };
     }
 

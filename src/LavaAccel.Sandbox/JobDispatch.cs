@@ -79,11 +79,15 @@ public static class JobDispatch
             Console.Error.WriteLine($"[sandbox {slot.Id}] no report; stdout: {output}\nstderr: {kernelOutput}\nexit: {slot.ExitCode()}");
         }
         var cgroup = slot.CgroupUsage();
-        var (exit, message) = Classify(slot, report, cgroup, killedForTime, timeLimit);
-        var usage = Usage(slot, report, cgroup, wallMs, exit);
-
         // The worker's CLOCK_MONOTONIC reading, which Stopwatch shares on Linux.
         var enteredAt = report?.Number("entered_ns") is { } ns && ns > 0 ? (long)(ns * (Stopwatch.Frequency / 1e9)) : 0;
+        var (exit, message) = Classify(slot, report, cgroup, killedForTime, timeLimit);
+        if (exit == ExitReason.Completed && Inconsistency(slot, report!, ready, wallMs, enteredAt) is { } lie)
+        {
+            (exit, message) = (ExitReason.Error, $"the worker's report does not match what lava saw ({lie}): the kernel may have forged it, so its results are refused");
+        }
+        var usage = Usage(slot, report, cgroup, wallMs, exit);
+
         double? dispatch = enteredAt > 0 ? Stopwatch.GetElapsedTime(ready, enteredAt).TotalMilliseconds : null;
         return new SandboxRun(report, exit, message, StripRuncNoise(kernelOutput), usage, dispatch, enteredAt);
     }
@@ -125,6 +129,34 @@ public static class JobDispatch
                 : (ExitReason.Killed, $"the worker ended with {Signals.Describe(code)} and no report");
         }
         return (ExitReason.Killed, "the worker was killed before it could report");
+    }
+
+    /// <summary>
+    /// A success report is code running in the sandbox talking: it is believed only as far as lava
+    /// can check it — the worker ended with status 0, every time is a finite non-negative number,
+    /// together no more than the wall time lava measured, and the kernel was entered after the job
+    /// was handed over. A kernel that prints a fake report and exits cannot pass off made-up times.
+    /// </summary>
+    private static string? Inconsistency(WorkerSlot slot, WorkerReport report, long dispatched, double wallMs, long enteredAt)
+    {
+        if (slot.ExitCode() is { } code && code != 0)
+        {
+            return $"it reported success but ended with {Signals.Describe(code)}";
+        }
+        var times = report.KernelMs;
+        if (times.Length == 0 || times.Any(t => !double.IsFinite(t) || t < 0))
+        {
+            return "its kernel times are missing, negative or not numbers";
+        }
+        if (times.Sum() > wallMs + 1)
+        {
+            return $"its kernel times add up to {times.Sum():0.###} ms, more than the {wallMs:0.###} ms the job took";
+        }
+        if (enteredAt != 0 && (enteredAt < dispatched || enteredAt > Stopwatch.GetTimestamp()))
+        {
+            return "it entered the kernel before it was given the job or after it ended";
+        }
+        return null;
     }
 
     private static UsageRecord Usage(WorkerSlot slot, WorkerReport? report, CgroupUsage? cgroup, double wallMs, ExitReason exit)

@@ -36,7 +36,11 @@ public sealed record SandboxLimits(long? MemoryBytes = null, TimeSpan? Time = nu
             "T" => 1L << 40,
             _ => throw new LavaException($"'{text}': unknown size unit (use K, M, G or T)"),
         };
-        var bytes = (long)(number * scale);
-        return bytes > 0 ? bytes : throw new LavaException($"'{text}': a size must be positive");
+        var bytes = number * scale;
+        if (!(bytes >= 1 && bytes <= 1L << 50))
+        {
+            throw new LavaException($"'{text}': a size must be positive and at most 1P");
+        }
+        return (long)bytes;
     }
 }

@@ -13,7 +13,6 @@ public static class WorkEstimator
     /// <summary>How many times code in a loop is assumed to run.</summary>
     public const int LoopWeight = 16;
 
-    private const uint SpirKernel = 76;
     private static readonly HashSet<int> FloatOpcodes = [9, 11, 13, 16, 19]; // fadd fsub fmul fdiv frem
 
     /// <summary>(FLOPs, bytes) per work-item of <paramref name="kernel"/>; (0, 0) when the IR cannot be read or the package has none (C# kernels).</summary>
@@ -27,7 +26,7 @@ public static class WorkEstimator
         {
             using var context = new LlvmContext();
             using var module = context.ParseBitcode(package.Ir, "package IR");
-            var function = module.Functions.FirstOrDefault(f => f.Name == kernel && !f.IsDeclaration && f.CallingConvention == SpirKernel);
+            var function = module.Functions.FirstOrDefault(f => f.Name == kernel && !f.IsDeclaration && f.CallingConvention == LlvmCallingConvention.SpirKernel);
             return function.Exists ? Count(module, function) : (0, 0);
         }
         catch (LlvmException)

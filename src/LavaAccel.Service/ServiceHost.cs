@@ -62,13 +62,17 @@ public static class ServiceHost
                 });
             }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
+            // gRPC bounds each message itself (MaxReceiveMessageSize, RESOURCE_EXHAUSTED with a
+            // message); Kestrel's own 30 MB body limit would end a larger submit with an exception
+            // in the handler (UNKNOWN) instead.
+            kestrel.Limits.MaxRequestBodySize = null;
         });
         var services = builder.Services;
         services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<TokenAuthInterceptor>();
             grpc.Interceptors.Add<LavaErrorInterceptor>();
-            grpc.MaxReceiveMessageSize = 64 << 20;
+            grpc.MaxReceiveMessageSize = MaxMessageBytes;
             grpc.MaxSendMessageSize = 512 << 20;
         });
         services.AddGrpcReflection();
@@ -165,6 +169,9 @@ public static class ServiceHost
         }
     }
 
+    /// <summary>The largest request message (a submit with its .npy inputs).</summary>
+    public const int MaxMessageBytes = 64 << 20;
+
     /// <summary>On first start: creates the admin user and writes its token to <c>DATA/admin.token</c> (mode 600).</summary>
     public static void EnsureAdmin(UserStore users, string dataDirectory)
     {
@@ -174,6 +181,6 @@ public static class ServiceHost
         }
         var token = users.Add(new UserAccount("admin", Admin: true));
         var path = Path.Combine(dataDirectory, AdminTokenFile);
-        CertificateAuthority.WritePrivate(path, token + "\n");
+        LavaAccel.Host.PrivateFiles.WriteSecret(path, token + "\n");
     }
 }

@@ -51,7 +51,8 @@ public static class ClangFrontend
         }
         start.ArgumentList.Add("-o");
         start.ArgumentList.Add(output);
-        start.ArgumentList.Add(Path.GetFileName(fullPath));
+        // "./name": a file named like an option (-fpass-plugin=x.cl) must stay a file.
+        start.ArgumentList.Add("./" + Path.GetFileName(fullPath));
         try
         {
             using var process = StartOrExplain(start);

@@ -1,3 +1,4 @@
+using LavaAccel.Backends.Analysis;
 using LavaAccel.Llvm;
 
 namespace LavaAccel.Toolchain;
@@ -46,7 +47,7 @@ public static class PackageBuilder
         }
         var manifest = new Manifest
         {
-            Name = options.Name ?? Path.GetFileNameWithoutExtension(sourcePath),
+            Name = options.Name ?? ManifestRules.ToPackageName(Path.GetFileNameWithoutExtension(sourcePath)),
             Version = options.Version,
             IrFormat = ClangFrontend.IrFormat,
             IrDigest = Package.Sha256Hex(ir),

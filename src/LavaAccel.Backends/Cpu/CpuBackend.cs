@@ -6,7 +6,6 @@ namespace LavaAccel.Backends.Cpu;
 /// <summary>LAVA IR → native shared objects for x86-64 and AArch64, with LLVM 19 in-process.</summary>
 public sealed class CpuBackend : IBackend
 {
-    private const uint SpirKernel = 76;
 
     /// <inheritdoc />
     public string Name => "cpu";
@@ -52,7 +51,7 @@ public sealed class CpuBackend : IBackend
         var builtinNeeds = libraries.SelectMany(SymbolAllowlist.FromBuiltins).ToHashSet(StringComparer.Ordinal);
 
         trace.Mark("parse");
-        var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToArray();
+        var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == LlvmCallingConvention.SpirKernel).Select(f => f.Name).ToArray();
         if (kernels.Length == 0)
         {
             throw new LavaException($"{origin} IR defines no kernels");

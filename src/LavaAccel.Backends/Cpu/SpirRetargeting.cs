@@ -9,9 +9,6 @@ namespace LavaAccel.Backends.Cpu;
 /// </summary>
 internal static class SpirRetargeting
 {
-    private const uint SpirFunction = 75;
-    private const uint SpirKernel = 76;
-    private const uint C = 0;
 
     internal static void Apply(LlvmModule module, LlvmTargetMachine machine)
     {
@@ -19,9 +16,9 @@ internal static class SpirRetargeting
         module.SetDataLayout(machine.DataLayout);
         foreach (var function in module.Functions)
         {
-            if (function.CallingConvention is SpirFunction or SpirKernel)
+            if (function.CallingConvention is LlvmCallingConvention.SpirFunction or LlvmCallingConvention.SpirKernel)
             {
-                function.CallingConvention = C;
+                function.CallingConvention = LlvmCallingConvention.C;
             }
             if (function.IsDeclaration)
             {
@@ -29,9 +26,9 @@ internal static class SpirRetargeting
             }
             foreach (var instruction in function.Instructions)
             {
-                if (instruction.IsCall && instruction.CallSiteConvention is SpirFunction or SpirKernel)
+                if (instruction.IsCall && instruction.CallSiteConvention is LlvmCallingConvention.SpirFunction or LlvmCallingConvention.SpirKernel)
                 {
-                    instruction.CallSiteConvention = C;
+                    instruction.CallSiteConvention = LlvmCallingConvention.C;
                 }
             }
         }

@@ -12,7 +12,6 @@ namespace LavaAccel.Backends.Nvptx;
 /// </summary>
 public sealed class NvptxBackend : IBackend
 {
-    private const uint PtxKernel = 71;
 
     /// <summary>The libclc library for NVPTX (Debian's libclc-19).</summary>
     public const string Libclc = "/usr/lib/clc/nvptx64--nvidiacl.bc";
@@ -68,7 +67,7 @@ public sealed class NvptxBackend : IBackend
         }
         var (rewritten, locals) = NvptxRetargeting.Rewrite(text);
         using var module = Guard(() => context.ParseIr(rewritten, $"{origin} IR for NVPTX"));
-        var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == PtxKernel).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == LlvmCallingConvention.PtxKernel).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         if (kernels.Count == 0)
         {
             throw new LavaException($"{origin} IR defines no kernels");

@@ -12,8 +12,6 @@ namespace LavaAccel.Backends.OpenCl;
 /// </summary>
 public sealed class OpenClSpirBackend : IBackend
 {
-    private const uint SpirKernel = 76;
-
     /// <summary>The target.</summary>
     public static readonly TargetId Spir = new("opencl", "spir", "");
 
@@ -49,7 +47,7 @@ public sealed class OpenClSpirBackend : IBackend
             {
                 throw new LavaException($"{origin} IR targets '{module.Triple}', not SPIR: it cannot go to opencl/spir");
             }
-            var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == SpirKernel).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            var kernels = module.Functions.Where(f => !f.IsDeclaration && f.CallingConvention == LlvmCallingConvention.SpirKernel).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var kernel in package.Manifest.Kernels)
             {
                 if (!kernels.Contains(kernel.Name))

@@ -91,9 +91,9 @@ internal static class BenchCommand
         {
             csv.Append(inv, $"{r.Choice.Target},{r.Outcome.MedianMs:0.######},{r.Outcome.KernelMs[0]:0.######},{r.EffectiveGbps:0.###},{(agrees ? "yes" : "no")}\n");
         }
-        File.WriteAllText(Path.Combine(directory, "results.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(directory, "time.svg"), SvgBarChart.Render($"{reference.Kernel.Name}: kernel time (median of {repeat})", "ms", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.Outcome.MedianMs))]));
-        File.WriteAllText(Path.Combine(directory, "gbps.svg"), SvgBarChart.Render($"{reference.Kernel.Name}: effective bandwidth", "GB/s", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.EffectiveGbps))], ("measured memory bandwidth", bandwidth)));
+        WriteReport(directory, "results.csv", csv.ToString());
+        WriteReport(directory, "time.svg", SvgBarChart.Render($"{reference.Kernel.Name}: kernel time (median of {repeat})", "ms", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.Outcome.MedianMs))]));
+        WriteReport(directory, "gbps.svg", SvgBarChart.Render($"{reference.Kernel.Name}: effective bandwidth", "GB/s", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.EffectiveGbps))], ("measured memory bandwidth", bandwidth)));
         var md = new StringBuilder();
         md.Append(inv, $"# lava bench: {package.Manifest.Name} / {reference.Kernel.Name}\n\n");
         md.Append(inv, $"Package digest `{package.Digest}`; global ({string.Join(",", reference.Range.Global)}), local ({string.Join(",", reference.Range.Local!)}); median of {repeat} runs per target; {reference.BufferBytes} bytes of buffer traffic; outputs checked against {reference.Choice.Target} (relative difference ≤ 1e-3). This machine's measured memory bandwidth: {bandwidth:0.#} GB/s.\n\n");
@@ -103,6 +103,10 @@ internal static class BenchCommand
             md.Append(inv, $"| {r.Choice.Target} | {r.Outcome.MedianMs:0.###} | {r.Outcome.KernelMs[0]:0.###} | {r.EffectiveGbps:0.0} | {100 * r.EffectiveGbps / Math.Max(bandwidth, 1e-9):0} % | {(agrees ? "agree" : "DIFFER")} |\n");
         }
         md.Append("\n![kernel time](time.svg)\n\n![bandwidth](gbps.svg)\n");
-        File.WriteAllText(Path.Combine(directory, "report.md"), md.ToString());
+        WriteReport(directory, "report.md", md.ToString());
     }
+
+    // Report files are never written through a link someone left in the directory.
+    private static void WriteReport(string directory, string name, string text) =>
+        LavaAccel.Host.RegularFiles.Write(Path.Combine(directory, name), System.Text.Encoding.UTF8.GetBytes(text), "report file");
 }

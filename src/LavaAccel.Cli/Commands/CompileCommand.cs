@@ -45,7 +45,8 @@ internal static class CompileCommand
                     Directory.CreateDirectory(emitDirectory);
                     foreach (var o in outcomes.Where(o => o.Variant is not null))
                     {
-                        File.Copy(o.Variant!.ArtifactPath, Path.Combine(emitDirectory, $"{package.Manifest.Name}-{o.Target.ToString().Replace('/', '_')}{o.Variant.Entry.Extension}"), overwrite: true);
+                        // The name is a checked package name (ManifestRules); never written through a link.
+                        LavaAccel.Host.RegularFiles.Write(Path.Combine(emitDirectory, $"{package.Manifest.Name}-{o.Target.ToString().Replace('/', '_')}{o.Variant!.Entry.Extension}"), File.ReadAllBytes(o.Variant.ArtifactPath), "emitted artifact");
                     }
                 }
                 Report(outcomes, wall, json);

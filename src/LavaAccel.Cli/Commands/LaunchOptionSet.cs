@@ -33,22 +33,22 @@ internal sealed class LaunchOptionSet
     public LaunchOptions Read(ParseResult result, string target)
     {
         var repeat = result.GetValue(Repeat);
-        if (repeat < 1)
+        if (repeat is < 1 or > LaunchOptions.MaxRepeat)
         {
-            throw new LavaException("--repeat must be at least 1");
+            throw new LavaException($"--repeat {repeat} is out of range (1 to {LaunchOptions.MaxRepeat})");
         }
         var seconds = result.GetValue(TimeLimit);
-        if (seconds is <= 0)
+        if (seconds is { } limit && !(limit > 0 && limit <= LaunchOptions.MaxTimeLimit.TotalSeconds))
         {
-            throw new LavaException("--time-limit must be positive");
+            throw new LavaException($"--time-limit {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range (more than 0, at most {LaunchOptions.MaxTimeLimit.TotalSeconds:0} seconds)");
         }
         var local = result.GetValue(Local);
         var sandbox = LavaAccel.Sandbox.SandboxKinds.Parse(result.GetValue(Sandbox)!);
         var memory = result.GetValue(MemoryLimit) is { } m ? LavaAccel.Sandbox.SandboxLimits.ParseSize(m) : (long?)null;
         var cpus = result.GetValue(Cpus);
-        if (cpus is <= 0)
+        if (cpus is { } quota && !(quota > 0 && quota <= Environment.ProcessorCount))
         {
-            throw new LavaException("--cpus must be positive");
+            throw new LavaException($"--cpus {quota.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range (more than 0, at most this machine's {Environment.ProcessorCount} cores)");
         }
         if (sandbox == LavaAccel.Sandbox.SandboxKind.None)
         {

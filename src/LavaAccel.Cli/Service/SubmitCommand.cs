@@ -49,17 +49,11 @@ internal static class SubmitCommand
             {
                 request.Local.AddRange(NdRange.ParseSizes(l, "--local"));
             }
-            foreach (var text in result.GetValue(args) ?? [])
+            foreach (var spec in (result.GetValue(args) ?? []).Select(ArgumentSpec.Parse))
             {
-                var eq = text.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0)
-                {
-                    throw new LavaException($"--arg '{text}' is not NAME=VALUE");
-                }
-                var value = text[(eq + 1)..];
-                request.Arguments.Add(value.StartsWith('@')
-                    ? new JobArgument { Name = text[..eq], Npy = ByteString.CopyFrom(ReadNpy(value[1..])) }
-                    : new JobArgument { Name = text[..eq], Text = value });
+                request.Arguments.Add(spec.IsFile
+                    ? new JobArgument { Name = spec.Name, Npy = ByteString.CopyFrom(ReadNpy(spec.FilePath)) }
+                    : new JobArgument { Name = spec.Name, Text = spec.Value });
             }
             var outputs = LavaAccel.Cli.Commands.LaunchOptionSet.ParseOuts(result.GetValue(outs) ?? []);
             using var connection = ServiceConnection.Open(result);
@@ -180,6 +174,6 @@ internal static class SubmitCommand
         }
     }
 
-    private static byte[] ReadNpy(string path) =>
-        File.Exists(path) ? File.ReadAllBytes(path) : throw new LavaException($"buffer file '{path}' does not exist");
+    // A regular file only (no FIFO waits, no /dev/zero), no larger than lava reads.
+    private static byte[] ReadNpy(string path) => LavaAccel.Host.RegularFiles.Read(path, NpyArray.MaxFileBytes, "buffer file");
 }

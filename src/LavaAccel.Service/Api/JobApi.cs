@@ -130,15 +130,12 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
                 throw new LavaException($"argument '{argument.Name}' has no value");
             }
         }
-        // Generated buffers are made on the node before the sandbox's limits apply: bound them.
+        // Generated buffers are made on the node before the sandbox's limits apply: bound their sum
+        // (each is at most 2 GiB, so the sum of at most 128 fits in 64 bits).
         long generated = 0;
         foreach (var argument in request.Arguments.Where(a => a.ValueCase == JobArgument.ValueOneofCase.Text))
         {
-            var parts = argument.Text.Trim().Split(':');
-            if (parts.Length >= 2 && parts[0] is "random" or "zeros" or "ones" or "range" && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
-            {
-                generated += count * kernel.Arguments.First(a => a.Name == argument.Name).ElementBytes;
-            }
+            generated += new ArgumentSpec(argument.Name, argument.Text.Trim()).GeneratedBytes(kernel.Arguments.First(a => a.Name == argument.Name)) ?? 0;
         }
         if (generated > MaxGeneratedBytes)
         {

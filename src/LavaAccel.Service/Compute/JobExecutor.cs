@@ -45,7 +45,7 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
                 await Task.WhenAny(pulse, Task.Delay(TimeSpan.FromSeconds(1), stopping)).ConfigureAwait(false);
                 continue;
             }
-            var (job, request, memory) = next;
+            var (job, request, memory, quotaLeft) = next;
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             _running[job.Id] = cancel;
             try
@@ -53,7 +53,7 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
                 JobResult result;
                 try
                 {
-                    result = await runner.RunAsync(job, request, memory, cancel.Token).ConfigureAwait(false);
+                    result = await runner.RunAsync(job, request, memory, cancel.Token, quotaLeft).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {

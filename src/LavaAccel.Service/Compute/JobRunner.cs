@@ -18,11 +18,19 @@ namespace LavaAccel.Service.Compute;
 /// </summary>
 public sealed class JobRunner(IPackageSource packages, VariantCache cache, PerformanceHistory history, Deployment deployment, ServiceOptions options)
 {
-    /// <summary>Runs the job; cancelling <paramref name="cancellation"/> stops its kernel.</summary>
-    public async Task<JobResult> RunAsync(Job job, SubmitJobRequest request, long memoryLimit, CancellationToken cancellation)
+    /// <summary>
+    /// Runs the job; cancelling <paramref name="cancellation"/> stops its kernel. With
+    /// <paramref name="deviceSecondsLeft"/> (the owner's quota), the job is not run when nothing is
+    /// left, and one stopped at what was left says so.
+    /// </summary>
+    public async Task<JobResult> RunAsync(Job job, SubmitJobRequest request, long memoryLimit, CancellationToken cancellation, double? deviceSecondsLeft = null)
     {
         var clock = Stopwatch.StartNew();
         var target = request.Target;
+        if (deviceSecondsLeft is <= 0)
+        {
+            return Ended(JobStates.Failed, $"user '{job.Owner}' has used up their device-seconds quota: the job was not run", target, clock);
+        }
         var work = Directory.CreateTempSubdirectory("lava-job-");
         try
         {
@@ -92,6 +100,10 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             return Ended(JobStates.Cancelled, "cancelled while running", target, clock);
+        }
+        catch (RunFailedException e) when (e.Exit == ExitReason.TimedOut && deviceSecondsLeft is { } left && Math.Abs(request.TimeLimitSeconds - Math.Max(left, 0.001)) < 1e-9)
+        {
+            return Ended(JobStates.Failed, $"stopped after {left:0.###} s: user '{job.Owner}' reached their device-seconds quota", target, clock);
         }
         catch (LavaException e)
         {

@@ -8,7 +8,7 @@ namespace LavaAccel.Service.Compute;
 /// <summary>A compute node's copies of packages, fetched from the controller by digest on first use and checked.</summary>
 public sealed class NodePackageCache(string directory) : IPackageSource
 {
-    private readonly string _directory = Directory.CreateDirectory(directory).FullName;
+    private readonly string _directory = LavaAccel.Host.PrivateFiles.Directory(directory);
     private readonly ConcurrentDictionary<string, Package> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>Fetches the package unless it is here already.</summary>

@@ -33,7 +33,7 @@ public sealed class CertificateAuthority
     /// <summary>Opens the CA in <paramref name="directory"/>, creating it when missing.</summary>
     public static CertificateAuthority OpenOrCreate(string directory)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        LavaAccel.Host.PrivateFiles.Directory(directory);
         var crt = Path.Combine(directory, CaName + ".crt");
         var key = Path.Combine(directory, CaName + ".key");
         if (File.Exists(crt) && File.Exists(key))
@@ -137,22 +137,7 @@ public sealed class CertificateAuthority
     private static void Write(string crtPath, string keyPath, X509Certificate2 certificate, ECDsa key)
     {
         File.WriteAllText(crtPath, certificate.ExportCertificatePem() + "\n");
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        LavaAccel.Host.PrivateFiles.WriteSecret(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
-    /// <summary>Writes a secret file that is mode 600 from its creation (never readable by others, not even briefly).</summary>
-    public static void WritePrivate(string path, string text)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            if (File.Exists(path))
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
-        writer.Write(text);
-    }
 }

@@ -81,9 +81,11 @@ public sealed class JobStore(ServiceDatabase database)
 
     /// <summary>
     /// Claims the oldest queued job for <paramref name="node"/> (queued → running), or null. With
-    /// <paramref name="targets"/>, only jobs that asked for one of them or for none (auto).
+    /// <paramref name="targets"/>, only jobs that asked for one of them or for none (auto). When its
+    /// owner has a device-seconds quota, the request's time limit is cut to what is left of it, so
+    /// a running job cannot cross the quota (on this node or a remote one).
     /// </summary>
-    public (Job Job, SubmitJobRequest Request, long MemoryLimit)? ClaimNext(string node, IReadOnlyCollection<string>? targets = null, bool remote = false)
+    public ClaimedJob? ClaimNext(string node, IReadOnlyCollection<string>? targets = null, bool remote = false)
     {
         using var connection = database.Open();
         using var command = ServiceDatabase.Command(connection, """
@@ -110,7 +112,24 @@ public sealed class JobStore(ServiceDatabase database)
             memory = reader.GetInt64(2);
         }
         Changed.Pulse();
-        return (Get(id)!, SubmitJobRequest.Parser.ParseFrom(request), memory);
+        var job = Get(id)!;
+        var parsed = SubmitJobRequest.Parser.ParseFrom(request);
+        var left = DeviceSecondsLeft(job.Owner);
+        if (left is { } seconds && (parsed.TimeLimitSeconds <= 0 || parsed.TimeLimitSeconds > seconds))
+        {
+            parsed.TimeLimitSeconds = Math.Max(seconds, 0.001);
+        }
+        return new ClaimedJob(job, parsed, memory, left);
+    }
+
+    /// <summary>What is left of <paramref name="owner"/>'s device-seconds quota, or null without one.</summary>
+    public double? DeviceSecondsLeft(string owner)
+    {
+        using var connection = database.Open();
+        return ServiceDatabase.Scalar(connection, """
+            SELECT u.max_device_seconds - IFNULL((SELECT SUM(device_ms) FROM jobs WHERE owner = u.name), 0) / 1000.0
+            FROM users u WHERE u.name = $o AND u.max_device_seconds IS NOT NULL
+            """, ("$o", owner)) is double left ? left : null;
     }
 
     /// <summary>
@@ -171,8 +190,15 @@ public sealed class JobStore(ServiceDatabase database)
         return ServiceDatabase.Scalar(connection, "SELECT cancel_requested FROM jobs WHERE id = $id", ("$id", id)) is long flag && flag != 0;
     }
 
-    /// <summary>Puts the jobs a node was running back in the queue (a restarted controller's own node, or a dead one); returns how many.</summary>
-    public int Requeue(string node) => RequeueRunning("node = $n", ("$n", node));
+    /// <summary>
+    /// A job running on a node that stopped (crashed, was killed, lost its machine) is run again —
+    /// unless nodes were lost under it this many times: then it may be what takes them down, and it
+    /// fails instead of being re-queued forever.
+    /// </summary>
+    public const int MaxNodeLosses = 3;
+
+    /// <summary>Puts the jobs a node was running when it stopped back in the queue (a restarted node's own); returns how many.</summary>
+    public int Requeue(string node) => RequeueRunning("node = $n", lost: true, ("$n", node));
 
     /// <summary>
     /// Re-queues jobs the store has running on <paramref name="node"/> that the node does not
@@ -180,23 +206,29 @@ public sealed class JobStore(ServiceDatabase database)
     /// <paramref name="grace"/> (a claim reply may still be in flight).
     /// </summary>
     public int RequeueUnreported(string node, IReadOnlyCollection<string> reported, TimeSpan grace) =>
-        RequeueRunning("node = $n AND started_ms <= $before AND instr($reported, ',' || id || ',') = 0",
+        RequeueRunning("node = $n AND started_ms <= $before AND instr($reported, ',' || id || ',') = 0", lost: false,
             ("$n", node), ("$before", ServiceDatabase.NowMs() - (long)grace.TotalMilliseconds), ("$reported", "," + string.Join(',', reported) + ","));
 
     /// <summary>Re-queues every job running on a node that is registered but declared dead (also after a crash between the two steps).</summary>
-    public int RequeueOnDeadNodes() => RequeueRunning("node IN (SELECT name FROM nodes WHERE alive = 0)");
+    public int RequeueOnDeadNodes() => RequeueRunning("node IN (SELECT name FROM nodes WHERE alive = 0)", lost: true);
 
     // Running jobs matching the condition go back to the queue — or end cancelled, when someone
-    // asked to cancel them: a job being cancelled is not run again.
-    private int RequeueRunning(string condition, params (string Name, object? Value)[] parameters)
+    // asked to cancel them: a job being cancelled is not run again; or end failed, when their node
+    // was lost (not merely a lost message) under them MaxNodeLosses times.
+    private int RequeueRunning(string condition, bool lost, params (string Name, object? Value)[] parameters)
     {
         using var connection = database.Open();
         var count = ServiceDatabase.Execute(connection, $"""
-            UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'queued' END,
-                node = CASE WHEN cancel_requested = 1 THEN node ELSE '' END,
-                finished_ms = CASE WHEN cancel_requested = 1 THEN $now ELSE finished_ms END
+            UPDATE jobs SET node_losses = node_losses + $lost,
+                state = CASE WHEN cancel_requested = 1 THEN 'cancelled'
+                             WHEN node_losses + $lost >= $max THEN 'failed' ELSE 'queued' END,
+                error = CASE WHEN cancel_requested = 0 AND node_losses + $lost >= $max
+                             THEN 'its node stopped while running it ' || (node_losses + $lost) || ' times: it is not run again (it may be what takes its node down)'
+                             ELSE error END,
+                node = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN node ELSE '' END,
+                finished_ms = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN $now ELSE finished_ms END
             WHERE state = 'running' AND {condition}
-            """, [.. parameters, ("$now", ServiceDatabase.NowMs())]);
+            """, [.. parameters, ("$now", ServiceDatabase.NowMs()), ("$lost", lost ? 1 : 0), ("$max", MaxNodeLosses)]);
         if (count > 0)
         {
             Changed.Pulse();

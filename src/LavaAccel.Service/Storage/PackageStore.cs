@@ -9,7 +9,7 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class PackageStore(ServiceDatabase database, string dataDirectory) : IPackageSource
 {
-    private readonly string _directory = Directory.CreateDirectory(Path.Combine(dataDirectory, "packages")).FullName;
+    private readonly string _directory = LavaAccel.Host.PrivateFiles.Directory(Path.Combine(dataDirectory, "packages"));
     private readonly ConcurrentDictionary<string, Package> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>Checks and stores a package for <paramref name="owner"/>; returns it and whether the bytes were already held.</summary>
@@ -21,7 +21,7 @@ public sealed class PackageStore(ServiceDatabase database, string dataDirectory)
         if (!existed)
         {
             var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var file = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
             {
                 file.Write(bytes);
                 file.Flush(flushToDisk: true);

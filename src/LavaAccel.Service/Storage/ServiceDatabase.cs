@@ -10,15 +10,20 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class ServiceDatabase
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly string _connectionString;
 
     /// <summary>Opens (creating when missing) the database under <paramref name="dataDirectory"/>.</summary>
     public ServiceDatabase(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        // Jobs, outputs and users: for the service's own user only (700 / 600, also the WAL files,
+        // which SQLite creates with the database file's mode).
+        LavaAccel.Host.PrivateFiles.Directory(dataDirectory);
         Path = System.IO.Path.Combine(dataDirectory, "lava.db");
+        LavaAccel.Host.PrivateFiles.Touch(Path);
+        LavaAccel.Host.PrivateFiles.Narrow(Path + "-wal");
+        LavaAccel.Host.PrivateFiles.Narrow(Path + "-shm");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
@@ -66,6 +71,7 @@ public sealed class ServiceDatabase
                 started_ms INTEGER NOT NULL DEFAULT 0,
                 finished_ms INTEGER NOT NULL DEFAULT 0,
                 attempts INTEGER NOT NULL DEFAULT 0,
+                node_losses INTEGER NOT NULL DEFAULT 0,
                 cancel_requested INTEGER NOT NULL DEFAULT 0,
                 wall_ms REAL NOT NULL DEFAULT 0,
                 cpu_ms REAL NOT NULL DEFAULT 0,
@@ -88,7 +94,7 @@ public sealed class ServiceDatabase
                 npy BLOB NOT NULL,
                 PRIMARY KEY(job_id, name));
             """);
-        // Version 1 databases lack the columns claims filter on.
+        // Version 1 databases lack the columns claims filter on; version 2 the count of nodes lost under a job.
         var columns = new HashSet<string>(StringComparer.Ordinal);
         using (var info = Command(connection, "PRAGMA table_info(jobs)"))
         using (var reader = info.ExecuteReader())
@@ -98,7 +104,7 @@ public sealed class ServiceDatabase
                 columns.Add(reader.GetString(1));
             }
         }
-        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'") })
+        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"), ("node_losses", "INTEGER NOT NULL DEFAULT 0") })
         {
             if (!columns.Contains(column))
             {

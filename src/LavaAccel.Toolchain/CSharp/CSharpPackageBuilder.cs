@@ -28,7 +28,7 @@ internal static class CSharpPackageBuilder
         {
             sources[name] = File.ReadAllBytes(full);
         }
-        var packageName = options.Name ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        var packageName = options.Name ?? ManifestRules.ToPackageName(Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)));
         var origin = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
         var compilation = CSharpCompiler.Compile(AssemblyName(packageName), [.. sources.Select(s => (s.Key, System.Text.Encoding.UTF8.GetString(s.Value)))], options.Defines);
         var il = CSharpCompiler.Emit(compilation, origin);

@@ -36,10 +36,10 @@ public sealed class JobStoreTests : IDisposable
     public void A_job_ends_once_and_only_for_its_node_and_attempt()
     {
         var job = Submit();
-        var first = _jobs.ClaimNext("a")!.Value.Job;
+        var first = _jobs.ClaimNext("a")!.Job;
         Assert.Equal(1, first.Attempts);
         _jobs.Requeue("a"); // node a was declared dead
-        var second = _jobs.ClaimNext("a")!.Value.Job;
+        var second = _jobs.ClaimNext("a")!.Job;
         Assert.Equal(2, second.Attempts);
         Assert.False(_jobs.Finish(job.Id, "a", Succeeded(), attempt: 1)); // the first run's late result
         Assert.False(_jobs.Finish(job.Id, "b", Succeeded(), attempt: 2)); // another node

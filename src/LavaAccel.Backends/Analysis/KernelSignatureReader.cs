@@ -1,21 +1,18 @@
 using System.Globalization;
 using LavaAccel.Llvm;
 
-namespace LavaAccel.Toolchain;
+namespace LavaAccel.Backends.Analysis;
 
 /// <summary>Reads kernel signatures from the <c>kernel_arg_*</c> metadata clang attaches to SPIR kernels.</summary>
 public static partial class KernelSignatureReader
 {
-    /// <summary>LLVM's calling convention number of <c>spir_kernel</c>.</summary>
-    public const uint SpirKernelConvention = 76;
-
     /// <summary>All kernels of a module, in definition order.</summary>
     public static IReadOnlyList<KernelSignature> Read(LlvmModule module, string origin)
     {
         var kernels = new List<KernelSignature>();
         foreach (var function in module.Functions)
         {
-            if (function.IsDeclaration || function.CallingConvention != SpirKernelConvention)
+            if (function.IsDeclaration || function.CallingConvention != LlvmCallingConvention.SpirKernel)
             {
                 continue;
             }

@@ -1,0 +1,17 @@
+using LavaAccel.Sandbox;
+
+namespace LavaAccel.Runtime;
+
+/// <summary>A kernel run that did not complete: how it ended (<see cref="Exit"/>) and, as the message, why.</summary>
+public sealed class RunFailedException : LavaException
+{
+    /// <summary>A failed run.</summary>
+    public RunFailedException(ExitReason exit, string message)
+        : base(message)
+    {
+        Exit = exit;
+    }
+
+    /// <summary>How it ended: crashed, timed out, forbidden call, out of memory, …</summary>
+    public ExitReason Exit { get; }
+}
