@@ -18,6 +18,9 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
     /// <summary>The built shared object.</summary>
     public string Library { get; private set; } = "";
 
+    /// <summary>A variant with a constructor (load_time_code.c), and one with an IFUNC resolver.</summary>
+    public (string Constructor, string IFunc) LoadTimeCode { get; private set; }
+
     /// <summary>Sandboxes with state under the throw-away LAVA_HOME.</summary>
     public Deployment Deployment { get; private set; } = null!;
 
@@ -33,8 +36,17 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
     {
         Deployment = new Deployment(_home.Path);
         Library = Path.Combine(_home.Path, "hostile.so");
+        await ClangAsync(LavaCli.RepoFile("tests/LavaAccel.Tests/Sandbox/hostile_variants.c"), Library, "-nostartfiles", NativeRuntime.HostObject("x86_64"));
+        var loadTime = LavaCli.RepoFile("tests/LavaAccel.Tests/Sandbox/load_time_code.c");
+        LoadTimeCode = (Path.Combine(_home.Path, "constructor.so"), Path.Combine(_home.Path, "ifunc.so"));
+        await ClangAsync(loadTime, LoadTimeCode.Constructor, "-nostartfiles", "-DWITH_CONSTRUCTOR");
+        await ClangAsync(loadTime, LoadTimeCode.IFunc, "-nostartfiles");
+    }
+
+    private static async Task ClangAsync(string source, string output, params string[] extra)
+    {
         var start = new ProcessStartInfo("clang-19") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-O1", "-fPIC", "-shared", "-nostartfiles", LavaCli.RepoFile("tests/LavaAccel.Tests/Sandbox/hostile_variants.c"), NativeRuntime.HostObject("x86_64"), "-o", Library })
+        foreach (var a in new[] { "-O1", "-fPIC", "-shared", source, "-o", output }.Concat(extra))
         {
             start.ArgumentList.Add(a);
         }
@@ -52,6 +64,9 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
 
     public void Dispose() => _home.Dispose();
 
+    /// <summary>Whether the last run's variant ran code when it was loaded (its marker file appeared).</summary>
+    public bool LoadTimeCodeRan { get; private set; }
+
     /// <summary>What a hostile kernel run produced: the sandbox's account and the kernel's out[0], out[1].</summary>
     public sealed record Outcome(SandboxRun Run, long Result, long Errno, WorkerSlot Slot);
 
@@ -62,14 +77,18 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
     /// <param name="limits">Limits (time limit: written into the job unless <paramref name="hostLimitOnly"/>).</param>
     /// <param name="hostLimitOnly">Give the time limit to lava only, not to the worker (tests lava's own kill).</param>
     /// <param name="scalars">int64 scalar arguments after the out buffer.</param>
-    public async Task<Outcome> RunAsync(SandboxKind kind, string kernel, bool workerSeccomp = true, SandboxLimits? limits = null, bool hostLimitOnly = false, params long[] scalars)
+    public Task<Outcome> RunAsync(SandboxKind kind, string kernel, bool workerSeccomp = true, SandboxLimits? limits = null, bool hostLimitOnly = false, params long[] scalars) =>
+        RunInAsync(WorkerImages.Native("x86_64"), Library, kind, kernel, workerSeccomp, limits, hostLimitOnly, scalars);
+
+    /// <summary>Runs <paramref name="kernel"/> of <paramref name="library"/> in a sandbox holding <paramref name="image"/> (the native worker, device cpu).</summary>
+    public async Task<Outcome> RunInAsync(WorkerImage image, string library, SandboxKind kind, string kernel, bool workerSeccomp = true, SandboxLimits? limits = null, bool hostLimitOnly = false, params long[] scalars)
     {
         limits ??= SandboxLimits.None;
         Assert.False(kind == SandboxKind.None && !workerSeccomp, "hostile kernels without any sandbox would attack the test machine");
-        var slot = await Deployment.AcquireAsync(kind, WorkerImages.Native("x86_64"), limits);
+        var slot = await Deployment.AcquireAsync(kind, image, limits);
         try
         {
-            var variant = slot.PlaceVariant(Library);
+            var variant = slot.PlaceVariant(library);
             var output = Path.Combine(slot.HostJobDirectory, "out.bin");
             await File.WriteAllBytesAsync(output, new byte[16]);
             slot.Adopt(output);
@@ -92,6 +111,7 @@ public sealed class HostileVariants : IAsyncLifetime, IDisposable
             await File.WriteAllTextAsync(Path.Combine(slot.HostJobDirectory, "job.txt"), job.ToString());
             var run = await JobDispatch.RunAsync(slot, variant, slot.JobDirectoryInside + "/job.txt", limits.Time);
             var bytes = await File.ReadAllBytesAsync(output);
+            LoadTimeCodeRan = File.Exists(Path.Combine(slot.HostJobDirectory, "load-time-code-ran"));
             return new Outcome(run, BitConverter.ToInt64(bytes, 0), BitConverter.ToInt64(bytes, 8), slot);
         }
         finally

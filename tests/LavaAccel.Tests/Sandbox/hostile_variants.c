@@ -230,3 +230,28 @@ KERNEL(good)
     OUT[0] = 42;
     OUT[1] = 0;
 }
+
+/* A fake success report, then an exit before the worker's own: lava must not believe it. */
+KERNEL(forge_report)
+{
+    (void)wg;
+    static const char fake[] = "{\"status\":\"ok\",\"kernel_ms\":[-5.0],\"threads\":1,\"entered_ns\":1}\n";
+    OUT[0] = write(1, fake, sizeof fake - 1);
+    _exit(0);
+}
+
+extern char **environ;
+
+/* out[0]: how many environment variables the worker has; out[1]: 1 when anything beyond PATH is there. */
+KERNEL(count_env)
+{
+    (void)wg;
+    int64_t n = 0, other = 0;
+    for (char **e = environ; *e; e++) {
+        n++;
+        if (strncmp(*e, "PATH=", 5) != 0)
+            other = 1;
+    }
+    OUT[0] = n;
+    OUT[1] = other;
+}

@@ -74,4 +74,46 @@ public sealed class JobStoreTests : IDisposable
         var error = Assert.Throws<QuotaExceededException>(() => _jobs.Submit(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }, 0));
         Assert.Contains("quota is 1", error.Message);
     }
+
+    [Fact]
+    public void A_job_whose_node_is_lost_under_it_again_and_again_fails_instead_of_looping()
+    {
+        var job = Submit();
+        for (var i = 1; i < JobStore.MaxNodeLosses; i++)
+        {
+            Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
+            Assert.Equal(1, _jobs.Requeue("a")); // node a stopped while running it
+            Assert.Equal(JobStates.Queued, _jobs.Get(job.Id)!.State);
+        }
+        Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
+        _jobs.Requeue("a");
+        var failed = _jobs.Get(job.Id)!;
+        Assert.Equal(JobStates.Failed, failed.State);
+        Assert.Contains($"its node stopped while running it {JobStore.MaxNodeLosses} times", failed.Error);
+        Assert.Null(_jobs.ClaimNext("a"));
+    }
+
+    [Fact]
+    public void Lost_messages_do_not_count_as_lost_nodes()
+    {
+        var job = Submit();
+        for (var i = 0; i < JobStore.MaxNodeLosses + 1; i++)
+        {
+            Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
+            Assert.Equal(1, _jobs.RequeueUnreported("a", [], TimeSpan.Zero));
+        }
+        Assert.Equal(JobStates.Queued, _jobs.Get(job.Id)!.State);
+    }
+
+    [Fact]
+    public void A_claim_cuts_the_time_limit_to_the_device_seconds_left()
+    {
+        var users = new UserStore(new ServiceDatabase(_data.FullName));
+        var owner = new UserAccount("q", false, MaxDeviceSeconds: 2.5);
+        users.Add(owner);
+        _jobs.Submit(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", TimeLimitSeconds = 600 }, 0);
+        var claimed = _jobs.ClaimNext("a")!;
+        Assert.Equal(2.5, claimed.DeviceSecondsLeft);
+        Assert.Equal(2.5, claimed.Request.TimeLimitSeconds);
+    }
 }
