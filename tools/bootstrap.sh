@@ -9,6 +9,7 @@ packages=(
   pocl-opencl-icd ocl-icd-opencl-dev clinfo                # PoCL: the peer in benchmarks, OpenCL backend
   llvm-spirv-15 spirv-tools                                # opencl/spirv: SPIR-V translator and validator
   runc bubblewrap iproute2                                 # sandbox drivers (ip: the container's loopback down)
+  afl++                                                    # fuzzing (tools/fuzz.sh, with SharpFuzz)
   make python3
 )
 quiet=${1:-}

@@ -129,6 +129,8 @@ static void cuda_load(job *j, const char *variant)
         case 'l':
             g_shared = (g_shared + 15) & ~15u;
             g_offset[i] = g_shared;
+            if (a->bytes > (1u << 30) - g_shared)
+                die("%s", "the __local arguments need more shared memory than any GPU has");
             g_shared += (unsigned)a->bytes;
             g_params[i] = &g_offset[i];
             break;
@@ -154,9 +156,14 @@ static void cuda_restore(job *j)
 static double cuda_launch(job *j)
 {
     unsigned grid[3], block[3];
+    /* CUDA's limits: a grid of 2^31-1 × 65535 × 65535 blocks of at most 1024 threads. */
+    const uint64_t max_grid[3] = {0x7fffffffu, 65535, 65535};
     for (int d = 0; d < 3; d++) {
+        uint64_t blocks = j->global[d] / j->local[d];
+        if (blocks > max_grid[d] || j->local[d] > 1024)
+            die("%s", "the ND-range is larger than a CUDA grid can hold");
         block[d] = (unsigned)j->local[d];
-        grid[d] = (unsigned)(j->global[d] / j->local[d]);
+        grid[d] = (unsigned)blocks;
     }
     check(cu.cuEventRecord(g_start, NULL), "cuEventRecord");
     check(cu.cuLaunchKernel(g_function, grid[0], grid[1], grid[2], block[0], block[1], block[2], g_shared, NULL, g_params, NULL), "cuLaunchKernel");

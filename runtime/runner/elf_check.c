@@ -81,14 +81,27 @@ static const char *check(const image *im)
     m.phnum = eh->e_phnum;
     const Elf64_Phdr *dynamic = NULL;
     for (unsigned i = 0; i < m.phnum; i++) {
-        if (m.phdrs[i].p_type == PT_DYNAMIC)
-            dynamic = &m.phdrs[i];
-        if (m.phdrs[i].p_type == PT_INTERP)
+        const Elf64_Phdr *p = &m.phdrs[i];
+        if (p->p_type == PT_DYNAMIC)
+            dynamic = p;
+        if (p->p_type == PT_INTERP)
             return "it asks for a program interpreter";
+        if (p->p_type != PT_LOAD)
+            continue;
+        if (p->p_filesz > p->p_memsz || p->p_vaddr + p->p_memsz < p->p_vaddr)
+            return "its program headers are damaged";
+        /* Overlapping segments: the loader's later mapping would hide what this check read. */
+        for (unsigned k = 0; k < i; k++) {
+            const Elf64_Phdr *q = &m.phdrs[k];
+            if (q->p_type == PT_LOAD && p->p_vaddr < q->p_vaddr + q->p_memsz && q->p_vaddr < p->p_vaddr + p->p_memsz)
+                return "its loadable segments overlap";
+        }
     }
-    if (!dynamic || dynamic->p_offset > im->size || dynamic->p_filesz > im->size - dynamic->p_offset)
+    /* Read the dynamic array where the loader does: at its address, through the loaded segments
+     * (past the file's bytes the memory is zero: DT_NULL). */
+    const Elf64_Dyn *dyn = dynamic ? at(&m, dynamic->p_vaddr, dynamic->p_filesz) : NULL;
+    if (!dyn || dynamic->p_filesz < sizeof(Elf64_Dyn))
         return "it has no dynamic section";
-    const Elf64_Dyn *dyn = (const Elf64_Dyn *)(im->bytes + dynamic->p_offset);
     size_t count = dynamic->p_filesz / sizeof(Elf64_Dyn);
     uint64_t strtab = 0, strsz = 0, symtab = 0, gnu_hash = 0, hash = 0, rela[2] = {0, 0}, relasz[2] = {0, 0};
     for (size_t i = 0; i < count && dyn[i].d_tag != DT_NULL; i++) {
@@ -108,6 +121,11 @@ static const char *check(const image *im)
         case DT_RPATH:
         case DT_RUNPATH:
             return "it names its own library search path";
+        case DT_FILTER:
+        case DT_AUXILIARY:
+        case DT_AUDIT:
+        case DT_DEPAUDIT:
+            return "it asks the loader for filter or audit libraries";
         case DT_STRTAB: strtab = dyn[i].d_un.d_ptr; break;
         case DT_STRSZ: strsz = dyn[i].d_un.d_val; break;
         case DT_SYMTAB: symtab = dyn[i].d_un.d_ptr; break;
@@ -145,9 +163,9 @@ static const char *check(const image *im)
         uint64_t n = gnu_hash_symbols(&m, gnu_hash);
         symbols = n > symbols ? n : symbols;
     }
+    const Elf64_Sym *syms = NULL;
     if (symtab && symbols) {
-        const Elf64_Sym *syms = at(&m, symtab, symbols * sizeof(Elf64_Sym));
-        if (!syms)
+        if (symbols > im->size / sizeof(Elf64_Sym) || !(syms = at(&m, symtab, symbols * sizeof(Elf64_Sym))))
             return "its symbol table is damaged";
         for (uint64_t i = 0; i < symbols; i++)
             if (ELF64_ST_TYPE(syms[i].st_info) == STT_GNU_IFUNC)
@@ -159,15 +177,21 @@ static const char *check(const image *im)
         const Elf64_Rela *r = at(&m, rela[t], relasz[t]);
         if (!r)
             return "its relocations are damaged";
-        for (uint64_t i = 0; i < relasz[t] / sizeof(Elf64_Rela); i++)
+        for (uint64_t i = 0; i < relasz[t] / sizeof(Elf64_Rela); i++) {
             if (ELF64_R_TYPE(r[i].r_info) == IRELATIVE)
                 return "it has IRELATIVE relocations (code that runs when it is loaded)";
+            /* Every symbol a relocation names must be one the check above has seen. */
+            uint64_t sym = ELF64_R_SYM(r[i].r_info);
+            if (sym && (!syms || sym >= symbols))
+                return "a relocation names a symbol outside its symbol table";
+        }
     }
     return NULL;
 }
 
-const char *elf_check_variant(const char *path)
+const char *elf_check_variant(const char *path, int *checked_fd)
 {
+    *checked_fd = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return "it cannot be opened";
@@ -177,11 +201,16 @@ const char *elf_check_variant(const char *path)
         return "it is not a regular file of ELF size";
     }
     void *bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (bytes == MAP_FAILED)
+    if (bytes == MAP_FAILED) {
+        close(fd);
         return "it cannot be read";
+    }
     image im = {bytes, (size_t)st.st_size, NULL, 0};
     const char *why = check(&im);
     munmap(bytes, (size_t)st.st_size);
+    if (why)
+        close(fd);
+    else
+        *checked_fd = fd;
     return why;
 }

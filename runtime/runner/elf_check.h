@@ -5,7 +5,8 @@
 #ifndef LAVA_ELF_CHECK_H
 #define LAVA_ELF_CHECK_H
 
-/* NULL when the file at <path> is a shared object for this machine without load-time code,
- * else why not. */
-const char *elf_check_variant(const char *path);
+/* NULL when the file at <path> is a shared object for this machine without load-time code, else
+ * why not. On success <checked_fd> is the open file that was checked: load that one (through
+ * /proc/self/fd), not the path again, which could have been swapped meanwhile. */
+const char *elf_check_variant(const char *path, int *checked_fd);
 #endif

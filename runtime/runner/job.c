@@ -201,10 +201,10 @@ void job_read(job *j, const char *path)
             if (guard_memory_limit(bytes) != 0)
                 die("cannot set the memory limit: %s", strerror(errno));
         } else if (!strcmp(word, "seccomp")) {
-            char mode[8];
-            if (sscanf(line, "seccomp %7s", mode) != 1)
+            char mode[16];
+            if (sscanf(line, "seccomp %15s", mode) != 1)
                 die("%s", "bad seccomp line");
-            j->seccomp = strcmp(mode, "off") != 0;
+            j->seccomp = !strcmp(mode, "off") ? SECCOMP_OFF : !strcmp(mode, "optional") ? SECCOMP_OPTIONAL : SECCOMP_ON;
         } else {
             read_argument(j, word, line);
         }

@@ -11,7 +11,9 @@
  *   local BYTES                     (__local pointer argument)
  *   timelimit MS                    (wall-clock limit, enforced here as well as by the caller)
  *   memlimit BYTES                  (RLIMIT_DATA, where no memory cgroup applies)
- *   seccomp on|off                  (the worker's own system-call filter; default on)
+ *   seccomp on|off|optional         (the worker's own system-call filter and Landlock rules; default
+ *                                    on: refuse to run without them; optional: where an emulator
+ *                                    cannot install them and the container's filter stands in)
  *   fp64 yes                        (the kernel uses double: the device must support it) */
 #ifndef LAVA_JOB_H
 #define LAVA_JOB_H
@@ -30,6 +32,8 @@ typedef struct job_arg {
     void *slot;     /* what args[i] points at for buffers: the buffer pointer (cpu) */
     int fd;         /* a writable buffer's file, open until the results are written */
 } job_arg;
+
+enum { SECCOMP_OFF = 0, SECCOMP_ON = 1, SECCOMP_OPTIONAL = 2 };
 
 typedef struct job {
     char device[16];

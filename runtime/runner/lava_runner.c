@@ -58,6 +58,9 @@ int main(int argc, char **argv)
     static job j;
     job_read(&j, job_path);
     const device_ops *device = device_named(j.device);
+    /* From here on stdout carries the report alone; what the kernel prints goes to stderr. */
+    report_keep_channel();
+    guard_no_dumps();
 
     /* Names and sizes of the buffers, for a crash report that says what an overrun may have hit. */
     static char buffers[2048];
@@ -70,11 +73,14 @@ int main(int argc, char **argv)
     if (device->profile == GUARD_RUNTIME && file_limit < (512u << 20))
         file_limit = 512u << 20;
     guard_file_size_limit(file_limit);
-    /* Nothing of the variant runs before its filter: not even the loader's work. */
+    /* Nothing of the variant runs before its walls: not even the loader's work. */
+    const char *landlock = j.seccomp ? guard_landlock(device->profile) : "off";
     const char *filter = j.seccomp ? guard_seccomp(device->profile, GUARD_LOAD) : "off";
+    if (strcmp(filter, "unavailable") == 0 && j.seccomp != SECCOMP_OPTIONAL)
+        die("%s", "the worker cannot install its system-call filter here (seccomp unavailable): refusing to run the kernel without it");
     device->load(&j, variant);
-    if (j.seccomp && strcmp(filter, "on") == 0)
-        guard_seccomp(device->profile, GUARD_RUN);
+    if (strcmp(filter, "on") == 0 && strcmp(guard_seccomp(device->profile, GUARD_RUN), "on") != 0)
+        die("%s", "the worker could not narrow its system-call filter for the kernel: refusing to run it");
 
     double *times = calloc(j.repeat, sizeof(double));
     if (!times)
@@ -111,6 +117,7 @@ int main(int argc, char **argv)
     report_u64(&rep, "ready_ns", ready_ns);
     report_u64(&rep, "entered_ns", entered_ns);
     report_str(&rep, "seccomp", filter);
+    report_str(&rep, "landlock", landlock);
     report_str(&rep, "device", device->name);
     report_finish(&rep);
     return 0;

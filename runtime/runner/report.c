@@ -6,6 +6,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Where reports go: stdout until report_keep_channel moves it. */
+static int g_report_fd = STDOUT_FILENO;
+
+void report_keep_channel(void)
+{
+    int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 64);
+    if (fd >= 0) {
+        g_report_fd = fd;
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+    }
+}
+
 static void put(report *r, const char *s)
 {
     while (*s && r->len < sizeof r->text - 4)
@@ -115,7 +127,7 @@ void report_finish(report *r)
     put(r, "}}\n");
     size_t off = 0;
     while (off < r->len) {
-        ssize_t n = write(STDOUT_FILENO, r->text + off, r->len - off);
+        ssize_t n = write(g_report_fd, r->text + off, r->len - off);
         if (n <= 0)
             break;
         off += (size_t)n;

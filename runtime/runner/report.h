@@ -20,6 +20,11 @@ void report_raw(report *r, const char *key, const char *json);
  * "}\n", and writes the line to stdout with write(2). */
 void report_finish(report *r);
 
+/* Keeps the report channel (stdout) to the report alone: it moves to a descriptor of its own and
+ * stdout becomes stderr, so what a kernel or a device runtime prints (OpenCL printf) is kernel
+ * output, never a line in the channel lava reads the report from. */
+void report_keep_channel(void);
+
 /* Opens /proc/self/status while opening files is still allowed; report_finish reads it later. */
 void report_open_status(void);
 

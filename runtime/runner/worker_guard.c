@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,7 +32,7 @@
 #define ALLOW(call) SYS_##call
 static const long g_base[] = {
     ALLOW(read), ALLOW(write), ALLOW(readv), ALLOW(writev), ALLOW(pread64), ALLOW(pwrite64),
-    ALLOW(lseek), ALLOW(close), ALLOW(fstat), ALLOW(newfstatat), ALLOW(statx), ALLOW(fcntl),
+    ALLOW(lseek), ALLOW(close), ALLOW(fstat), ALLOW(newfstatat), ALLOW(statx),
     ALLOW(dup), ALLOW(dup3), ALLOW(getcwd), ALLOW(readlinkat), ALLOW(faccessat),
 #ifdef SYS_faccessat2
     ALLOW(faccessat2),
@@ -42,16 +43,19 @@ static const long g_base[] = {
     ALLOW(mmap), ALLOW(munmap), ALLOW(mprotect), ALLOW(mremap), ALLOW(madvise), ALLOW(brk),
     ALLOW(mincore), ALLOW(membarrier),
     ALLOW(rt_sigaction), ALLOW(rt_sigprocmask), ALLOW(rt_sigreturn), ALLOW(sigaltstack),
-    ALLOW(rt_sigsuspend), ALLOW(rt_sigtimedwait),
+    ALLOW(rt_sigsuspend), ALLOW(rt_sigtimedwait), ALLOW(ppoll),
+#ifdef SYS_pause
+    ALLOW(pause), /* a second faulting thread waits for the first one's report */
+#endif
     ALLOW(getpid), ALLOW(gettid), ALLOW(getppid), ALLOW(getuid), ALLOW(geteuid), ALLOW(getgid),
     ALLOW(getegid), ALLOW(getresuid), ALLOW(getresgid), ALLOW(uname), ALLOW(prctl),
 #ifdef SYS_arch_prctl
     ALLOW(arch_prctl),
 #endif
-    ALLOW(set_tid_address), ALLOW(set_robust_list), ALLOW(get_robust_list), ALLOW(rseq),
+    ALLOW(set_tid_address), ALLOW(set_robust_list), ALLOW(rseq),
     ALLOW(exit), ALLOW(exit_group),
     ALLOW(futex), ALLOW(sched_yield), ALLOW(sched_getaffinity), ALLOW(sched_setaffinity),
-    ALLOW(sched_getparam), ALLOW(sched_getscheduler), ALLOW(getcpu),
+    ALLOW(getcpu),
     ALLOW(nanosleep), ALLOW(clock_nanosleep), ALLOW(clock_gettime), ALLOW(clock_getres),
     ALLOW(gettimeofday), ALLOW(setitimer), ALLOW(getitimer),
 #ifdef SYS_time
@@ -66,9 +70,9 @@ static const long g_runtime[] = {
     ALLOW(openat), ALLOW(mkdirat), ALLOW(renameat), ALLOW(unlinkat), ALLOW(fchmodat),
     ALLOW(fchmod), ALLOW(ftruncate), ALLOW(fallocate), ALLOW(fsync), ALLOW(fdatasync),
     ALLOW(umask), ALLOW(getdents64), ALLOW(statfs), ALLOW(fstatfs), ALLOW(flock), ALLOW(ioctl),
-    ALLOW(execve), ALLOW(wait4), ALLOW(waitid), ALLOW(pipe2), ALLOW(ppoll), ALLOW(pselect6),
+    ALLOW(execve), ALLOW(wait4), ALLOW(waitid), ALLOW(pipe2), ALLOW(pselect6),
     ALLOW(eventfd2), ALLOW(epoll_create1), ALLOW(epoll_ctl), ALLOW(epoll_pwait),
-    ALLOW(sched_get_priority_max), ALLOW(sched_get_priority_min), ALLOW(memfd_create),
+    ALLOW(sched_get_priority_max), ALLOW(sched_get_priority_min),
     ALLOW(mlock), ALLOW(munlock), ALLOW(msync),
 #ifdef SYS_open
     ALLOW(open), ALLOW(mkdir), ALLOW(rename), ALLOW(unlink), ALLOW(chmod), ALLOW(vfork),
@@ -234,9 +238,12 @@ int guard_memory_limit(uint64_t bytes)
 
 #define COUNT(a) (sizeof a / sizeof a[0])
 
+/* CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
+#define NAMESPACE_FLAGS 0x7E020000u
+
 const char *guard_seccomp(guard_profile profile, guard_phase phase)
 {
-    enum { MAX = 2 * (COUNT(g_base) + COUNT(g_runtime)) + 64 };
+    enum { MAX = 2 * (COUNT(g_base) + COUNT(g_runtime)) + 96 };
     struct sock_filter f[MAX];
     unsigned n = 0;
     /* Arguments are 64 bits; on both architectures the low word comes first. */
@@ -267,7 +274,12 @@ const char *guard_seccomp(guard_profile profile, guard_phase phase)
     EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1));
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
     if (profile == GUARD_RUNTIME) {
-        ALLOW_IF_NR(SYS_clone);
+        /* clone: threads and processes (the linker), never new namespaces. */
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4));
+        EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NAMESPACE_FLAGS, 0, 1));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     } else {
         /* clone: threads yes (the runtime's pool), processes no. */
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3));
@@ -290,15 +302,30 @@ const char *guard_seccomp(guard_profile profile, guard_phase phase)
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 1));
         EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOTTY & SECCOMP_RET_DATA)));
     }
-    /* Signals and resource limits only for this process (raise(), abort(), getrlimit's twin). */
+    /* fcntl, but not the commands that make the kernel signal another process (F_SETOWN,
+     * F_SETSIG, F_SETOWN_EX, O_ASYNC through F_SETFL). */
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_fcntl, 0, 11));
+    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETOWN, 4, 0));
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETSIG, 3, 0));
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETOWN_EX, 2, 0));
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETFL, 2, 0));
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)));
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_ASYNC, 0, 1));
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    /* Signals, resource limits and scheduling facts only of this process (raise(), abort(),
+     * getrlimit's twin, a thread library asking its own policy). */
     unsigned self = (unsigned)getpid();
-    const long own_pid_calls[] = {SYS_kill, SYS_tgkill, SYS_prlimit64};
+    const long own_pid_calls[] = {SYS_kill, SYS_tgkill, SYS_prlimit64, SYS_sched_getparam, SYS_sched_getscheduler, SYS_get_robust_list};
     for (size_t i = 0; i < COUNT(own_pid_calls); i++) {
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)own_pid_calls[i], 0, 5));
         EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, self, 2, 0));
-        /* prlimit64(0, …) is itself too; kill(0, …) is the whole process group. */
-        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, own_pid_calls[i] == SYS_prlimit64 ? 1 : 0, 0));
+        /* 0 is the caller itself for every call here but kill, where it is the whole process group. */
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, own_pid_calls[i] == SYS_kill ? 0 : 1, 0));
         EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
         EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
         RELOAD_NR;
@@ -315,4 +342,65 @@ const char *guard_seccomp(guard_profile profile, guard_phase phase)
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0)
         return "unavailable";
     return "on";
+}
+
+/* Landlock's write rights this kernel knows (ABI 1 to 5 add rights). */
+static uint64_t landlock_writes(long abi)
+{
+    uint64_t rights = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE
+        | LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG
+        | LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK
+        | LANDLOCK_ACCESS_FS_MAKE_SYM;
+#ifdef LANDLOCK_ACCESS_FS_REFER
+    if (abi >= 2)
+        rights |= LANDLOCK_ACCESS_FS_REFER;
+#endif
+#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
+    if (abi >= 3)
+        rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
+#endif
+    return rights;
+}
+
+const char *guard_landlock(guard_profile profile)
+{
+#ifdef SYS_landlock_create_ruleset
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    if (abi < 1)
+        return "unavailable";
+    /* The ABI 6 layout (handled_access_fs, handled_access_net, scoped), declared here so that
+     * older headers build it too; a kernel takes a longer struct whose unknown fields are zero. */
+    struct {
+        uint64_t handled_access_fs, handled_access_net, scoped;
+    } attr = {landlock_writes(abi), 0, 0};
+    if (abi >= 6)
+        attr.scoped = 0x1 | 0x2; /* LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL */
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, abi >= 6 ? sizeof attr : 8, 0);
+    if (ruleset < 0)
+        return "unavailable";
+    if (profile == GUARD_RUNTIME) {
+        /* A device runtime writes its compile cache beneath its private temporary directory. */
+        const char *tmp = getenv("TMPDIR");
+        int dir = open(tmp && *tmp ? tmp : "/tmp", O_PATH | O_CLOEXEC | O_DIRECTORY);
+        if (dir >= 0) {
+            struct landlock_path_beneath_attr beneath = {.allowed_access = landlock_writes(abi), .parent_fd = dir};
+            syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0);
+            close(dir);
+        }
+    }
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    long rc = syscall(SYS_landlock_restrict_self, ruleset, 0);
+    close(ruleset);
+    return rc == 0 ? "on" : "unavailable";
+#else
+    (void)profile;
+    return "unavailable";
+#endif
+}
+
+void guard_no_dumps(void)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -37,4 +37,11 @@ void guard_finish(void);
  * the run phase's list is never wider than the load phase's. Returns "on", or "unavailable"
  * where the kernel (or an emulator such as qemu-user) cannot install one. */
 const char *guard_seccomp(guard_profile profile, guard_phase phase);
+/* Landlock, where the kernel has it: no file or directory is created, written, renamed or removed
+ * anywhere (a device runtime: only beneath its private temporary directory), and — ABI 6 —
+ * no signal or abstract socket reaches a process outside the worker. Call before any thread
+ * starts. Returns "on" or "unavailable". */
+const char *guard_landlock(guard_profile profile);
+/* No core files and no ptrace or /proc access to the worker by other processes of its user. */
+void guard_no_dumps(void);
 #endif

@@ -17,6 +17,11 @@ public static class NativeRuntime
     /// <summary>The convert_* builtins as spir64 bitcode (linked only when a kernel converts).</summary>
     public static string ConversionsBitcode => Path.Combine(Root, "builtins-conversions-spir64.bc");
 
+    private static readonly Lazy<IReadOnlySet<string>> Names = new(() => File.ReadLines(Path.Combine(Root, "builtins.names")).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>The OpenCL builtins the library defines (mangled names): what a kernel may call.</summary>
+    public static IReadOnlySet<string> BuiltinNames => Names.Value;
+
     /// <summary>The host object (ND-range threads, fibers) for an architecture.</summary>
     public static string HostObject(string arch) => Path.Combine(Root, $"host-{arch}.o");
 

@@ -26,6 +26,7 @@ public static class PackageIr
         try
         {
             Audit(module, origin);
+            CallsOnlyBuiltins(module, origin);
             Agree(package.Manifest, module, origin);
             return module;
         }
@@ -42,6 +43,25 @@ public static class PackageIr
         if (KernelCodeAudit.Refusal(module, origin) is { } refusal)
         {
             throw new LavaException(refusal);
+        }
+    }
+
+    // Whatever runs the kernel (lava's CPU runtime, PoCL, the CUDA driver) resolves the functions it
+    // calls: only OpenCL builtins (and printf) may be among them, never the C library's system().
+    private static void CallsOnlyBuiltins(LlvmModule module, string origin)
+    {
+        foreach (var function in module.Functions.Where(f => f.IsDeclaration && f.Users.Count > 0))
+        {
+            var name = function.Name;
+            if (name.StartsWith("llvm.", StringComparison.Ordinal) || name == "printf" || NativeRuntime.BuiltinNames.Contains(name)
+                || Cpu.WorkItemBuiltins.All.Contains(name) || Cpu.WorkItemBuiltins.Barriers.Contains(name) || Cpu.WorkItemBuiltins.Fences.Contains(name))
+            {
+                continue;
+            }
+            var hint = name.StartsWith("_Z", StringComparison.Ordinal)
+                ? "an OpenCL builtin the LavaAccel runtime library does not provide"
+                : "not part of the LavaAccel runtime library; kernels may not call it";
+            throw new LavaException($"{origin} calls '{name}', which is {hint}");
         }
     }
 

@@ -131,9 +131,9 @@ public static class ManifestRules
         return name.Length == 0 ? "kernels" : IsPackageName(name) ? name : ("_" + name)[..Math.Min(name.Length + 1, MaxPackageName)];
     }
 
-    // C identifiers for OpenCL C; C# allows Unicode letters too.
+    // ASCII C identifiers: the workers read names byte by byte, and kernel symbols are made from them.
     private static bool IsIdentifier(string? name, int max) =>
-        name is { Length: > 0 } && name.Length <= max && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+        name is { Length: > 0 } && name.Length <= max && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static bool IsPlainText(string? text) => text is { Length: > 0 and <= MaxText } && !text.Any(char.IsControl);
 

@@ -137,7 +137,8 @@ public sealed class Package
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException)
+        // TarReader also throws OverflowException for numeric header fields out of range (found by fuzzing).
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException or OverflowException)
         {
             throw new LavaException($"package '{origin}' is corrupted or not a .lava package ({e.Message.TrimEnd('.')})", e);
         }

@@ -108,23 +108,28 @@ public readonly record struct LlvmValue
     public string Section => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.LLVMGetSection(Handle)) ?? "";
 
     /// <summary>
-    /// For a call, invoke or callbr: whether it calls a function directly (the callee, possibly
-    /// behind a pointer cast, is a function) — not a pointer computed at run time, not inline assembly.
+    /// For a call, invoke or callbr: the function it calls directly (the callee, possibly behind a
+    /// pointer cast), or a non-existent value for a pointer computed at run time or inline assembly.
     /// </summary>
-    public bool IsDirectCall
+    public LlvmValue DirectCallee
     {
         get
         {
             var callee = Native.LLVMGetCalledValue(Handle);
             if (Native.LLVMIsAFunction(callee) != 0)
             {
-                return true;
+                return new LlvmValue(callee);
             }
-            // bitcast (49) or addrspacecast (60) of a function: still that function.
-            return Native.LLVMIsAConstantExpr(callee) != 0 && Native.LLVMGetConstOpcode(callee) is 49 or 60
-                && Native.LLVMIsAFunction(Native.LLVMGetOperand(callee, 0)) != 0;
+            // bitcast (41) or addrspacecast (60) of a function: still that function.
+            return Native.LLVMIsAConstantExpr(callee) != 0 && Native.LLVMGetConstOpcode(callee) is 41 or 60
+                && Native.LLVMIsAFunction(Native.LLVMGetOperand(callee, 0)) != 0
+                ? new LlvmValue(Native.LLVMGetOperand(callee, 0))
+                : default;
         }
     }
+
+    /// <summary>For a call, invoke or callbr: whether it calls a function directly (<see cref="DirectCallee"/> exists).</summary>
+    public bool IsDirectCall => DirectCallee.Exists;
 
     /// <summary>Whether this is a call-like instruction (call, invoke, callbr).</summary>
     public bool IsCallLike => Native.LLVMGetInstructionOpcode(Handle) is OpcodeCall or 5 or 67; // LLVMCall, LLVMInvoke, LLVMCallBr

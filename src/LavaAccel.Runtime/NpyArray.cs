@@ -92,32 +92,33 @@ public sealed class NpyArray
     {
         // A regular file only (a FIFO or /dev/zero is refused, not waited on or read forever),
         // no larger than the largest buffer lava makes.
-        var bytes = LavaAccel.Host.RegularFiles.Read(path, MaxFileBytes, "buffer file");
+        return Parse(LavaAccel.Host.RegularFiles.Read(path, MaxFileBytes, "buffer file"), path);
+    }
+
+    /// <summary>Reads the bytes of a .npy file; errors name <paramref name="path"/>.</summary>
+    public static NpyArray Parse(byte[] bytes, string path)
+    {
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
             throw new LavaException($"'{path}' is not a NumPy .npy file");
         }
         var major = bytes[6];
-        int headerLength, headerStart;
-        if (major == 1)
+        if (major is < 1 or > 3)
         {
-            headerLength = BitConverter.ToUInt16(bytes, 8);
-            headerStart = 10;
+            throw new LavaException($"'{path}' is a .npy file of version {major}; lava reads versions 1 to 3");
         }
-        else
-        {
-            if (bytes.Length < 12)
-            {
-                throw new LavaException($"'{path}' is a truncated .npy file");
-            }
-            headerLength = checked((int)BitConverter.ToUInt32(bytes, 8));
-            headerStart = 12;
-        }
-        if (headerLength < 0 || (long)headerStart + headerLength > bytes.Length)
+        // Version 1: a 16-bit header length at 8; versions 2 and 3: 32 bits.
+        var headerStart = major == 1 ? 10 : 12;
+        if (bytes.Length < headerStart)
         {
             throw new LavaException($"'{path}' is a truncated .npy file");
         }
-        var header = Encoding.Latin1.GetString(bytes, headerStart, headerLength);
+        long headerLength = major == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToUInt32(bytes, 8);
+        if (headerStart + headerLength > bytes.Length)
+        {
+            throw new LavaException($"'{path}' is a truncated .npy file");
+        }
+        var header = Encoding.Latin1.GetString(bytes, headerStart, (int)headerLength);
         var descr = HeaderValue(header, "descr", path).Trim('\'', '"', ' ');
         var fortran = HeaderValue(header, "fortran_order", path).Trim();
         var shapeText = HeaderValue(header, "shape", path).Trim('(', ')', ' ');
@@ -147,7 +148,7 @@ public sealed class NpyArray
         {
             throw new LavaException($"'{path}' is in Fortran order; save it in C order (np.ascontiguousarray)");
         }
-        return new NpyArray(type, shape, bytes.AsSpan(dataStart, (int)expected).ToArray());
+        return new NpyArray(type, shape, bytes.AsSpan((int)dataStart, (int)expected).ToArray());
     }
 
     /// <summary>The largest .npy file lava reads (its buffers are at most 2 GiB).</summary>

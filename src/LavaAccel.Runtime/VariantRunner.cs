@@ -31,6 +31,10 @@ public static class VariantRunner
         }
         var runner = RunnerRegistry.For(request.Target);
         var kind = request.Sandbox ?? SandboxKinds.Default();
+        if (kind == SandboxKind.None && runner.WhyNotUncontained(request.Target) is { } why)
+        {
+            throw new LavaException($"--sandbox none cannot run this: {why}; use --sandbox oci or bwrap");
+        }
         var slot = await deployment.AcquireAsync(kind, runner.Image(request), request.Limits, cancellation).ConfigureAwait(false);
         // Ctrl-C or SIGTERM stops the kernel and removes its sandbox instead of leaving it running.
         var interrupted = false;

@@ -117,13 +117,35 @@ public sealed class ContainerPool : IAsyncDisposable
         _closing.Dispose();
     }
 
+    /// <summary>
+    /// The most (image, limits) kinds kept warm: limits are the users' to choose, so each new kind
+    /// beyond this retires the least recently used idle one (its ready slots are removed).
+    /// </summary>
+    public const int MaxShelves = 8;
+
+    // Called under the lock.
     private Shelf ShelfFor(WorkerImage image, SandboxLimits limits)
     {
         if (!_shelves.TryGetValue((image.Key, limits), out var shelf))
         {
+            if (_shelves.Count >= MaxShelves
+                && _shelves.Where(s => s.Value.Out == 0 && s.Value.Starting == 0).OrderBy(s => s.Value.LastUsed).FirstOrDefault() is { Value: not null } idle)
+            {
+                _shelves.Remove(idle.Key);
+                var retired = idle.Value.Ready.ToList();
+                idle.Value.Ready.Clear();
+                _refills.Add(Task.Run(async () =>
+                {
+                    foreach (var slot in retired)
+                    {
+                        await slot.DisposeAsync().ConfigureAwait(false);
+                    }
+                }));
+            }
             shelf = new Shelf(image, limits);
             _shelves[(image.Key, limits)] = shelf;
         }
+        shelf.LastUsed = Environment.TickCount64;
         return shelf;
     }
 
@@ -191,6 +213,8 @@ public sealed class ContainerPool : IAsyncDisposable
         public int Starting { get; set; }
 
         public int Out { get; set; }
+
+        public long LastUsed { get; set; }
 
         public string? LastError { get; set; }
     }

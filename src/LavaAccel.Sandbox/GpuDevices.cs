@@ -63,9 +63,15 @@ public static class GpuDevices
         return majors;
     }
 
-    /// <summary>The directory holding <c>libcuda.so.1</c> when it is not under <c>/usr</c> (so it must be bound in), else null.</summary>
-    public static string? DriverLibraryOutsideUsr() =>
-        LibraryDirectories.FirstOrDefault(d => File.Exists(Path.Combine(d, "libcuda.so.1"))) is { } directory && !directory.StartsWith("/usr/", StringComparison.Ordinal)
+    // Where the loader looks without ld.so.cache (containers have no /etc).
+    private static readonly string[] LoaderDefaults = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64", "/lib"];
+
+    /// <summary>
+    /// The directory holding <c>libcuda.so.1</c> when the loader would not find it by default in a
+    /// container (it must be named in LD_LIBRARY_PATH, and bound in when outside /usr), else null.
+    /// </summary>
+    public static string? DriverLibraryDirectory() =>
+        LibraryDirectories.FirstOrDefault(d => File.Exists(Path.Combine(d, "libcuda.so.1"))) is { } directory && !LoaderDefaults.Contains(directory)
             ? directory
             : null;
 }

@@ -139,9 +139,10 @@ public static class JobDispatch
     /// </summary>
     private static string? Inconsistency(WorkerSlot slot, WorkerReport report, long dispatched, double wallMs, long enteredAt)
     {
-        if (slot.ExitCode() is { } code && code != 0)
+        var code = slot.ExitCode();
+        if (code != 0)
         {
-            return $"it reported success but ended with {Signals.Describe(code)}";
+            return code is { } c ? $"it reported success but ended with {Signals.Describe(c)}" : "it reported success but had not ended";
         }
         var times = report.KernelMs;
         if (times.Length == 0 || times.Any(t => !double.IsFinite(t) || t < 0))

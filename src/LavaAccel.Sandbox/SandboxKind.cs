@@ -35,6 +35,15 @@ public static class SandboxKinds
     };
 
     /// <summary>
+    /// Parses the isolation of a service's jobs (<c>lava serve</c>, <c>lava node</c>): users'
+    /// kernels always run in a container there; <c>none</c> is refused.
+    /// </summary>
+    public static SandboxKind ParseForService(string text) =>
+        Parse(text) is var kind && kind == SandboxKind.None
+            ? throw new LavaException("--sandbox none is not for a service: users' kernels run in containers (oci or bwrap)")
+            : kind;
+
+    /// <summary>
     /// oci where runc can run containers (root, runc installed), else bwrap where bubblewrap is
     /// installed. There is no silent fall-back to no isolation: without either, this says what to
     /// install.

@@ -42,11 +42,11 @@ public static class WorkerImages
     /// <summary>The native worker opening a CUDA GPU: the NVIDIA device nodes and, where it is outside /usr, the driver's library directory.</summary>
     public static WorkerImage Cuda()
     {
-        var library = GpuDevices.DriverLibraryOutsideUsr();
+        var library = GpuDevices.DriverLibraryDirectory();
         return new WorkerImage("cuda", NativeCommand(HostArch, WorkerImage.RuntimeInside), NativeCommand(HostArch, NativeRuntime.Root), SyscallProfile.DeviceRuntime)
         {
             Devices = GpuDevices.Nodes(),
-            ReadOnlyPaths = library is null ? [] : [library],
+            ReadOnlyPaths = library is null || library.StartsWith("/usr/", StringComparison.Ordinal) ? [] : [library],
             PrivateTmp = true,
             Environment = GpuEnvironment(library, new Dictionary<string, string>(StringComparer.Ordinal) { ["CUDA_CACHE_PATH"] = "/tmp/cuda" }),
         };
@@ -80,7 +80,7 @@ public static class WorkerImages
         {
             environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         }
-        var library = gpu ? GpuDevices.DriverLibraryOutsideUsr() : null;
+        var library = gpu ? GpuDevices.DriverLibraryDirectory() : null;
         var paths = new[] { dotnet, AppContext.BaseDirectory.TrimEnd('/'), library }
             .OfType<string>().Where(p => !p.StartsWith("/usr/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         return new WorkerImage(key, command, command, gpu ? SyscallProfile.DeviceRuntime : SyscallProfile.Managed)

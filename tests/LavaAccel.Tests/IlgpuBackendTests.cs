@@ -232,10 +232,10 @@ public sealed class IlgpuBackendTests(KernelWorkspace workspace) : IClassFixture
             var arguments = ArgumentBinder.Bind(signature, ["y=zeros:64"], workspace.Root);
             return new RunRequest(variant, IlgpuBackend.Cpu, signature, range, arguments, TimeLimit: limit ?? TimeSpan.FromMinutes(1));
         }
-        var oob = Assert.Throws<LavaException>(() => VariantRunner.Run(Request("oob")));
+        var oob = Assert.ThrowsAny<LavaException>(() => VariantRunner.Run(Request("oob")));
         Assert.Contains("out of bounds", oob.Message);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var spin = Assert.Throws<LavaException>(() => VariantRunner.Run(Request("spin", TimeSpan.FromSeconds(2))));
+        var spin = Assert.ThrowsAny<LavaException>(() => VariantRunner.Run(Request("spin", TimeSpan.FromSeconds(2))));
         Assert.Contains("time limit of 2 s", spin.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2, 10);
         var fill = VariantRunner.Run(Request("fill"));

@@ -132,8 +132,10 @@ public sealed class PackageFormatTests(KernelWorkspace workspace) : IClassFixtur
     public void Package_without_kernels_is_refused()
     {
         var package = Packed.Package;
-        var empty = new Package(package.Manifest with { Kernels = [] }, package.Ir, package.Sources);
-        var error = Assert.Throws<LavaException>(() => Package.Parse(empty.Bytes, "empty.lava"));
+        // Neither made (pack) nor read (a hand-made file).
+        Assert.Contains("no kernels", Assert.Throws<LavaException>(() => new Package(package.Manifest with { Kernels = [] }, package.Ir, package.Sources)).Message);
+        var manifest = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(package.Manifest with { Kernels = [] }, ManifestJsonContext.Default.Manifest));
+        var error = Assert.Throws<LavaException>(() => Package.Parse(Security.HandMadePackages.WithManifest(package, manifest), "empty.lava"));
         Assert.Contains("no kernels", error.Message);
     }
 

@@ -18,7 +18,7 @@ internal static class NodeCommand
         var targets = new Option<string?>("--targets") { Description = "Only offer these targets (comma-separated; default: everything this machine runs)" };
         var workers = new Option<int?>("--workers") { Description = "Jobs run at once (default: one per core)" };
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready", DefaultValueFactory = _ => 2 };
-        var sandbox = new Option<string>("--sandbox") { Description = "Isolation of CPU jobs: oci, bwrap or none", DefaultValueFactory = _ => "auto" };
+        var sandbox = new Option<string>("--sandbox") { Description = "Isolation of jobs: oci or bwrap (auto: oci as root, else bwrap)", DefaultValueFactory = _ => "auto" };
         var command = new Command("node", "Run a compute node that joins a controller (mutual TLS)") { controller, name, certs, targets, workers, pool, sandbox };
         command.SetAction(async (result, cancellation) =>
         {
@@ -40,7 +40,7 @@ internal static class NodeCommand
                 DataDirectory = ServiceConnection.DefaultDataDirectory,
                 NodeName = node,
                 PoolSize = Math.Max(0, result.GetValue(pool)),
-                Sandbox = SandboxKinds.Parse(result.GetValue(sandbox)!),
+                Sandbox = SandboxKinds.ParseForService(result.GetValue(sandbox)!),
                 OfferedTargets = only,
             };
             var options = new RemoteNodeOptions(result.GetValue(controller)!, crt, key, Path.Combine(directory, "ca.crt"), only,

@@ -18,7 +18,7 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Database, packages and tokens (default: LAVA_HOME/service)" };
         var workers = new Option<int?>("--workers") { Description = "Jobs run at once on this node (default: one per core)" };
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready per sandbox kind and limits", DefaultValueFactory = _ => 2 };
-        var sandbox = new Option<string>("--sandbox") { Description = "Isolation of CPU jobs: oci, bwrap or none", DefaultValueFactory = _ => "auto" };
+        var sandbox = new Option<string>("--sandbox") { Description = "Isolation of jobs: oci or bwrap (auto: oci as root, else bwrap)", DefaultValueFactory = _ => "auto" };
         var maxUpload = new Option<string>("--max-upload") { Description = "Largest package accepted", DefaultValueFactory = _ => "256M" };
         var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage")
         {
@@ -46,7 +46,7 @@ internal static class ServeCommand
                 Roles = roleSet,
                 Workers = result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount),
                 PoolSize = Math.Max(0, result.GetValue(pool)),
-                Sandbox = SandboxKinds.Parse(result.GetValue(sandbox)!),
+                Sandbox = SandboxKinds.ParseForService(result.GetValue(sandbox)!),
                 MaxUploadBytes = SandboxLimits.ParseSize(result.GetValue(maxUpload)!),
             };
             await using var app = ServiceHost.Build(options);

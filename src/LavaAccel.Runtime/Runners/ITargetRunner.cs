@@ -21,6 +21,13 @@ public interface ITargetRunner
     /// </summary>
     string Execution(TargetId target);
 
+    /// <summary>
+    /// Why <paramref name="target"/> cannot run as a plain child process (<c>--sandbox none</c>),
+    /// or null where it can: only lava's native worker running a CPU variant natively has walls of
+    /// its own (its seccomp allowlist); a device runtime, the .NET worker or an emulator need the container's.
+    /// </summary>
+    string? WhyNotUncontained(TargetId target);
+
     /// <summary>What the sandbox holds and which worker it starts for <paramref name="request"/>.</summary>
     WorkerImage Image(RunRequest request);
 

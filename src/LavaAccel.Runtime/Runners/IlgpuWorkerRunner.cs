@@ -28,12 +28,16 @@ public sealed class IlgpuWorkerRunner : ITargetRunner
     public string Execution(TargetId target) => Device(target) == IlgpuDevice.Cpu ? "native" : "device";
 
     /// <inheritdoc />
+    public string? WhyNotUncontained(TargetId target) => $"{target} runs the .NET worker, which has no system-call filter of its own";
+
+    /// <inheritdoc />
     public WorkerImage Image(RunRequest request)
     {
         var device = Device(request.Target);
         var image = WorkerImages.Managed($"ilgpu-{device.ToString().ToLowerInvariant()}", WorkerExecutable.StartInfo(WorkerName), request.MemoryLimit, gpu: device == IlgpuDevice.Cuda);
-        return device == IlgpuDevice.OpenCl && Directory.Exists("/etc/OpenCL/vendors")
-            ? image with { ReadOnlyPaths = [.. image.ReadOnlyPaths, "/etc/OpenCL/vendors"] }
+        // ILGPU's OpenCL accelerator drives the device runtime (PoCL compiles and links in the worker).
+        return device == IlgpuDevice.OpenCl
+            ? image with { ReadOnlyPaths = [.. image.ReadOnlyPaths, .. Directory.Exists("/etc/OpenCL/vendors") ? ["/etc/OpenCL/vendors"] : Array.Empty<string>()], Syscalls = LavaAccel.Sandbox.Seccomp.SyscallProfile.DeviceRuntime }
             : image;
     }
 

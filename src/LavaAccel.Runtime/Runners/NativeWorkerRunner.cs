@@ -48,6 +48,12 @@ public sealed class NativeWorkerRunner : ITargetRunner
         : "native";
 
     /// <inheritdoc />
+    public string? WhyNotUncontained(TargetId target) =>
+        _device != "cpu" ? $"{target} runs a device runtime, which needs files and processes the worker's own filter cannot allow outside a container"
+        : Execution(target) == "qemu" ? $"{target} runs under qemu-user, where the worker cannot install its own system-call filter"
+        : null;
+
+    /// <inheritdoc />
     public WorkerImage Image(RunRequest request) => _image(request.Target);
 
     /// <inheritdoc />
@@ -63,11 +69,16 @@ public sealed class NativeWorkerRunner : ITargetRunner
         {
             text.Append(inv, $"timelimit {(long)Math.Ceiling(time.TotalMilliseconds)}\n");
         }
-        if (request.MemoryLimit is { } memory && slot.Kind != SandboxKind.Oci && _device == "cpu")
+        if (request.MemoryLimit is { } memory && slot.Kind != SandboxKind.Oci)
         {
             text.Append(inv, $"memlimit {memory}\n");
         }
         text.Append(inv, $"device {_device}\n");
+        if (Execution(request.Target) == "qemu")
+        {
+            // qemu-user cannot install the worker's filter: the container's stands in (never --sandbox none).
+            text.Append("seccomp optional\n");
+        }
         text.Append(inv, $"kernel {request.Kernel.Name}\n");
         if (request.Kernel.Arguments.Any(a => a.ElementType == ScalarType.Double))
         {

@@ -93,7 +93,9 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
             {
                 WallMs = clock.Elapsed.TotalMilliseconds,
                 CpuMs = usage?.CpuMs ?? 0,
-                DeviceMs = outcome.KernelMs.Sum(),
+                // What the job held its device for, as lava measured it: at least the worker's own
+                // kernel times, which code in the sandbox could understate.
+                DeviceMs = Math.Max(outcome.KernelMs.Sum(), outcome.WallMs),
                 PeakMemoryBytes = usage?.PeakMemoryBytes ?? 0,
             }, outputs);
         }

@@ -106,7 +106,7 @@ public sealed class SandboxCliTests : IDisposable
     [Theory]
     [InlineData("--memory-limit", "lots", "not a size")]
     [InlineData("--sandbox", "docker", "expected oci, bwrap, none or auto")]
-    [InlineData("--cpus", "0", "--cpus must be positive")]
+    [InlineData("--cpus", "0", "--cpus 0 is out of range")]
     public void Bad_limits_are_refused(string option, string value, string expected)
     {
         var result = Saxpy(64, option, value);

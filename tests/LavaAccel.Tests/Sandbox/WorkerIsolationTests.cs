@@ -68,6 +68,7 @@ public sealed class WorkerIsolationTests(HostileVariants variants) : IClassFixtu
         var outcome = await variants.RunAsync(kind, "forge_report");
         Assert.Equal(ExitReason.Error, outcome.Run.Exit);
         Assert.Contains("may have forged it", outcome.Run.Message);
+        Assert.Contains("negative", outcome.Run.Message);
     }
 
     public static TheoryData<SandboxKind> Containers() => new() { SandboxKind.Oci, SandboxKind.Bwrap };

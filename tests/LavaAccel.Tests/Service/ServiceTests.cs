@@ -137,7 +137,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         serverFile.Arguments[1].Text = "  @/etc/passwd";
         Assert.Contains("files on the server", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(serverFile, user.Call()))).Status.Detail);
         var generated = SaxpyJob(package);
-        generated.Arguments[1].Text = "zeros:2000000000";
+        generated.Arguments[1].Text = "zeros:300000000"; // 1.2 GB: under the 2 GiB of one buffer, over the service's 1 GiB in all
         Assert.Contains("exceed the service's limit", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(generated, user.Call()))).Status.Detail);
         var noRange = SaxpyJob(package);
         noRange.Global.Clear();
