@@ -33,7 +33,7 @@ internal static class DispatchBench
             var package = PackageBuilder.Pack(Path.Combine(SuiteRunner.KernelsDirectory, "saxpy.cl"), new PackOptions([]));
             var packagePath = Path.Combine(home.FullName, "saxpy.lava");
             package.Save(packagePath);
-            var variant = new VariantCache(home.FullName).GetOrCompile(package, packagePath, target);
+            var variant = new VariantCache(home.FullName).GetOrCompile(package, target);
             var kernel = package.Manifest.GetKernel("saxpy");
             var arguments = ArgumentBinder.Bind(kernel, ["a=2", $"x=random:{N}", $"y=ones:{N}"], home.FullName);
             var request = new RunRequest(variant.ArtifactPath, target, kernel, new NdRange([N], [64]).Resolve(kernel), arguments, Threads: 1);

@@ -20,7 +20,7 @@ using LavaAccel.Runtime;
 var command = args.Length > 0 ? args[0] : "all";
 string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 var repeat = int.Parse(Option("--repeat", "7"), System.Globalization.CultureInfo.InvariantCulture);
-var target = TargetSelector.Choose(Option("--target", "auto")).Target;
+var target = Option("--target", "auto") is var named && named != "auto" ? TargetSelector.Choose(named).Target : LocalPlacement.BestCpuTarget();
 var only = Option("--only", "");
 var cases = (args.Contains("--quick") ? KernelSuite.All : KernelSuite.Benchmark())
     .Where(c => only.Length == 0 || only.Split(',').Any(o => c.Name.StartsWith(o, StringComparison.Ordinal))).ToArray();

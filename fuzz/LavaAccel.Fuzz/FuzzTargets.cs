@@ -37,7 +37,7 @@ public static class FuzzTargets
         {
             Name = "fuzz",
             IrFormat = "spir64-unknown-unknown/llvm-15",
-            IrDigest = Package.Sha256Hex(input),
+            IrDigest = Digest.Of(input).ToString(),
             LanguageVersion = "CL1.2",
             Kernels = [new KernelSignature("k", [new KernelArgument("x", "float*", AddressSpace.Global, ScalarType.Float, 1, false, true)])],
         };

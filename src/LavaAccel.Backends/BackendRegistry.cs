@@ -2,6 +2,7 @@ using LavaAccel.Backends.Cpu;
 using LavaAccel.Backends.Ilgpu;
 using LavaAccel.Backends.Nvptx;
 using LavaAccel.Backends.OpenCl;
+using LavaAccel.Devices;
 
 namespace LavaAccel.Backends;
 
@@ -16,6 +17,9 @@ public static class BackendRegistry
 
     /// <summary>Every target whose backend compiles the package's kind of code.</summary>
     public static IEnumerable<TargetId> TargetsFor(Package package) => All.Where(b => b.Accepts(package)).SelectMany(b => b.Targets);
+
+    /// <summary>The targets every backend runs on <paramref name="device"/>, a device of this machine (in the order <c>lava targets</c> lists them).</summary>
+    public static IReadOnlyList<TargetId> TargetsOn(DeviceProfile device) => [.. All.SelectMany(b => b.TargetsOn(device))];
 
     /// <summary>The backend that compiles a target; throws for unknown targets.</summary>
     public static IBackend For(TargetId target) =>

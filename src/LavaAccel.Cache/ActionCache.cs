@@ -82,7 +82,7 @@ public sealed class ActionCache
     {
         var bytes = File.ReadAllBytes(path);
         var entry = Deserialize(bytes);
-        if (entry is null || "sha256:" + Path.GetFileNameWithoutExtension(path) != entry.Key)
+        if (entry is null || !Digest.TryFromHex(Path.GetFileNameWithoutExtension(path), out var named) || named.ToString() != entry.Key)
         {
             AtomicFile.TryDelete(path);
             return null;
@@ -95,7 +95,7 @@ public sealed class ActionCache
         try
         {
             var entry = Deserialize(File.ReadAllBytes(path));
-            return entry is not null && "sha256:" + Path.GetFileNameWithoutExtension(path) == entry.Key
+            return entry is not null && Digest.TryFromHex(Path.GetFileNameWithoutExtension(path), out var named) && named.ToString() == entry.Key
                 ? entry with { LastUsed = File.GetLastWriteTimeUtc(path) }
                 : null;
         }
@@ -119,7 +119,7 @@ public sealed class ActionCache
 
     private string PathOf(string key)
     {
-        var hex = key.StartsWith("sha256:", StringComparison.Ordinal) ? key[7..] : key;
+        var hex = Digest.Parse(key, "a variant key").Hex;
         return Path.Combine(_root, hex[..2], hex + ".json");
     }
 }

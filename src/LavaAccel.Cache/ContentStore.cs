@@ -28,7 +28,7 @@ public sealed class ContentStore
     /// <summary>Stores bytes; returns their digest. Storing what is already there is a no-op.</summary>
     public string Put(ReadOnlySpan<byte> content)
     {
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+        var digest = Digest.Of(content).ToString();
         var path = PathOf(digest);
         // A blob already stored under this name is reused only if it is intact; a damaged one is
         // replaced by the good bytes in hand.
@@ -56,7 +56,7 @@ public sealed class ContentStore
         {
             return null;
         }
-        if ("sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)) == digest)
+        if (Digest.Of(bytes).ToString() == digest)
         {
             return bytes;
         }
@@ -75,7 +75,7 @@ public sealed class ContentStore
         }
         using var stream = File.OpenRead(path);
         size = stream.Length;
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream)) == digest;
+        return Digest.Of(stream).ToString() == digest;
     }
 
     /// <summary>Moves a damaged blob aside, for inspection.</summary>
@@ -111,23 +111,12 @@ public sealed class ContentStore
                 continue;
             }
             var info = new FileInfo(file);
-            yield return ("sha256:" + name, info.Length, info.LastWriteTimeUtc);
+            if (Digest.TryFromHex(name, out var digest))
+            {
+                yield return (digest.ToString(), info.Length, info.LastWriteTimeUtc);
+            }
         }
     }
 
-    /// <summary>Whether a text is a well-formed <c>sha256:</c> digest.</summary>
-    public static bool IsDigest(string? text) =>
-        text is { Length: 71 } && text.StartsWith("sha256:", StringComparison.Ordinal) && !text.AsSpan(7).ContainsAnyExcept(LowerHex);
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    private static string Hex(string digest)
-    {
-        var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
-        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigitLower))
-        {
-            throw new LavaException($"'{digest}' is not a sha256 digest");
-        }
-        return hex;
-    }
+    private static string Hex(string digest) => Digest.Parse(digest, "a sha256 digest").Hex;
 }

@@ -15,7 +15,7 @@ internal sealed class KeyLock : IDisposable
     {
         var directory = Path.Combine(cacheRoot, "locks");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, (key.StartsWith("sha256:", StringComparison.Ordinal) ? key[7..] : key) + ".lock");
+        var path = Path.Combine(directory, Digest.Parse(key, "a variant key").Hex + ".lock");
         var deadline = DateTime.UtcNow + timeout;
         var wait = 5;
         while (true)

@@ -14,17 +14,17 @@ public sealed class VariantCache
     public const long DefaultMaxBytes = 2L << 30;
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
-    private readonly Func<string, TargetId, string, CompileResult> _compile;
+    private readonly Func<CompileRequest, CompileResult> _compile;
 
     /// <summary>Opens the cache under <paramref name="home"/> (default <see cref="LavaHome.Path"/>).</summary>
     /// <param name="home">LAVA_HOME.</param>
-    /// <param name="compile">Compiles (package path, target, output path); the compile worker by default.</param>
-    public VariantCache(string? home = null, Func<string, TargetId, string, CompileResult>? compile = null)
+    /// <param name="compile">Compiles on a miss; the compile worker by default.</param>
+    public VariantCache(string? home = null, Func<CompileRequest, CompileResult>? compile = null)
     {
         Root = Path.Combine(home ?? LavaHome.Path, "cache");
         Blobs = new ContentStore(Root);
         Actions = new ActionCache(Root);
-        _compile = compile ?? CompileWorkerClient.Compile;
+        _compile = compile ?? (r => CompileWorkerClient.Compile(r.PackagePath, r.Target, r.OutputPath));
         var configured = Environment.GetEnvironmentVariable("LAVA_CACHE_MAX_SIZE");
         MaxBytes = string.IsNullOrEmpty(configured) ? DefaultMaxBytes : ParseSize(configured);
     }
@@ -49,8 +49,11 @@ public sealed class VariantCache
         return Lookup(key, clock);
     }
 
-    /// <summary>Returns the cached variant, compiling it (once, whoever asks) when it is missing.</summary>
-    public CachedVariant GetOrCompile(Package package, string packagePath, TargetId target, bool pin = false)
+    /// <summary>
+    /// Returns the cached variant, compiling it (once, whoever asks) when it is missing; the
+    /// package is written for the compile worker only then.
+    /// </summary>
+    public CachedVariant GetOrCompile(Package package, TargetId target, bool pin = false)
     {
         var clock = Stopwatch.StartNew();
         var key = VariantKey.Compute(package, target);
@@ -76,14 +79,16 @@ public sealed class VariantCache
             }
             var lookupMs = clock.Elapsed.TotalMilliseconds;
             var output = Path.Combine(Root, "tmp", $"{AtomicFile.TempPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.so");
+            var packagePath = Path.ChangeExtension(output, ".lava");
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             try
             {
+                File.WriteAllBytes(packagePath, package.Bytes);
                 var entry = NewEntry(key, package, target, pin);
                 CompileResult compiled;
                 try
                 {
-                    compiled = _compile(packagePath, target, output);
+                    compiled = _compile(new CompileRequest(packagePath, target, output, key));
                 }
                 catch (LavaException e)
                 {
@@ -108,6 +113,7 @@ public sealed class VariantCache
             finally
             {
                 AtomicFile.TryDelete(output);
+                AtomicFile.TryDelete(packagePath);
             }
         }
     }
@@ -220,7 +226,7 @@ public sealed class VariantCache
     private CachedVariant? Lookup(string key, Stopwatch clock)
     {
         var entry = Actions.Get(key);
-        if (entry?.Blob is null || !ContentStore.IsDigest(entry.Blob))
+        if (entry?.Blob is null || !Digest.IsDigest(entry.Blob))
         {
             return null; // no artifact, or an entry damaged into nonsense: a miss
         }

@@ -26,7 +26,7 @@ public static class VariantKey
             .Append("target=").Append(target).Append('\n')
             .Append("options=").Append(options).Append('\n')
             .Append("backend=").Append(backend.Fingerprint(target)).Append('\n');
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Digest.Of(Encoding.UTF8.GetBytes(text.ToString())).ToString();
     }
 
     private static string Signature(KernelSignature kernel) =>

@@ -7,7 +7,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using LavaAccel;
 using LavaAccel.Backends;
-using LavaAccel.Backends.Cpu;
 
 if (args.Length != 3)
 {
@@ -19,10 +18,7 @@ try
     var package = Package.Load(args[0]);
     var target = TargetId.Parse(args[1]);
     var backend = BackendRegistry.For(target);
-    if (target.Backend == "cpu")
-    {
-        CpuBackend.ConfigureProcess(target);
-    }
+    backend.ConfigureProcess(target);
     var clock = Stopwatch.StartNew();
     var artifact = backend.Compile(package, target);
     var elapsed = clock.Elapsed.TotalMilliseconds;

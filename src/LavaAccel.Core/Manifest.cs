@@ -15,6 +15,9 @@ public sealed record Manifest
     /// <summary>Package version chosen by its author.</summary>
     public string Version { get; init; } = "0.1.0";
 
+    /// <summary><see cref="IrFormat"/> of LAVA IR packages: spir64 bitcode at LLVM 15.</summary>
+    public const string LavaIrFormat = "spir64-unknown-unknown/llvm-15";
+
     /// <summary><see cref="IrFormat"/> of packages whose kernels are C# for ILGPU (<c>il/kernels.dll</c>).</summary>
     public const string IlgpuFormat = "dotnet-il/ilgpu-1";
 
@@ -45,5 +48,5 @@ public sealed record Manifest
     /// <summary>Finds a kernel by name or throws an error that lists the kernels there are.</summary>
     public KernelSignature GetKernel(string name) =>
         Kernels.FirstOrDefault(k => k.Name == name)
-        ?? throw new LavaException($"package '{Name}' has no kernel '{name}' (kernels: {string.Join(", ", Kernels.Select(k => k.Name))})");
+        ?? throw new LavaException($"package '{Name}' has no kernel {ManifestRules.Quote(name)} (kernels: {string.Join(", ", Kernels.Select(k => k.Name))})");
 }

@@ -42,6 +42,10 @@ public static class ManifestRules
                 throw new LavaException(Bad($"{field} is missing or holds an entry that is empty, too long or has control characters"));
             }
         }
+        if (manifest.IrFormat is not (Manifest.LavaIrFormat or Manifest.IlgpuFormat))
+        {
+            throw new LavaException(Bad($"its code format {Quote(manifest.IrFormat)} is not one lava reads ({Manifest.LavaIrFormat} or {Manifest.IlgpuFormat})"));
+        }
         if (manifest.Kernels is null || manifest.Kernels.Count == 0)
         {
             throw new LavaException($"package '{origin}' declares no kernels");
@@ -137,5 +141,6 @@ public static class ManifestRules
 
     private static bool IsPlainText(string? text) => text is { Length: > 0 and <= MaxText } && !text.Any(char.IsControl);
 
-    private static string Quote(string? text) => text is null ? "(none)" : "'" + new string([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]) + (text.Length > 80 ? "…'" : "'");
+    /// <summary>Up to 80 characters of <paramref name="text"/>, quoted, control characters as '?': safe to print.</summary>
+    public static string Quote(string? text) => text is null ? "(none)" : "'" + new string([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]) + (text.Length > 80 ? "…'" : "'");
 }

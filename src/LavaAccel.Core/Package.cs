@@ -29,7 +29,7 @@ public sealed class Package
         Code = code;
         Sources = sources;
         Bytes = Serialize();
-        Digest = Sha256Hex(Bytes);
+        Digest = LavaAccel.Digest.Of(Bytes).ToString();
     }
 
     private Package(Manifest manifest, byte[] code, IReadOnlyDictionary<string, byte[]> sources, byte[] bytes)
@@ -38,7 +38,7 @@ public sealed class Package
         Code = code;
         Sources = sources;
         Bytes = bytes;
-        Digest = Sha256Hex(bytes);
+        Digest = LavaAccel.Digest.Of(bytes).ToString();
     }
 
     /// <summary>The kernels' code: LAVA IR or the ILGPU kernels' assembly (see <see cref="IsIlgpu"/>).</summary>
@@ -69,14 +69,7 @@ public sealed class Package
     /// <summary><c>sha256:</c> digest of the archive.</summary>
     public string Digest { get; }
 
-    /// <summary>Lower-case hex sha256 of some bytes, prefixed with <c>sha256:</c>.</summary>
-    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    /// <summary>Whether <paramref name="text"/> is a digest as <see cref="Sha256Hex"/> writes it (safe as a file name).</summary>
-    public static bool IsDigest(string text) =>
-        text.Length == 71 && text.StartsWith("sha256:", StringComparison.Ordinal) && !text.AsSpan(7).ContainsAnyExcept(LowerHex);
-
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>Writes the package to a file (atomically: a reader never sees half a package).</summary>
     public void Save(string path)
@@ -137,10 +130,13 @@ public sealed class Package
                 }
             }
         }
-        // TarReader also throws OverflowException for numeric header fields out of range (found by fuzzing).
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException or OverflowException)
+        // TarReader also throws OverflowException (numeric header fields out of range) and
+        // NotSupportedException (entry types it does not read): both found by fuzzing.
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or JsonException or ArgumentException or OverflowException or NotSupportedException or InvalidOperationException)
         {
-            throw new LavaException($"package '{origin}' is corrupted or not a .lava package ({e.Message.TrimEnd('.')})", e);
+            // The reader's own words for JSON (they name the field); a plain account of the archive otherwise.
+            var detail = e is JsonException ? e.Message.TrimEnd('.') : "its archive headers are damaged or of a kind lava does not read";
+            throw new LavaException($"package '{origin}' is corrupted or not a .lava package ({detail})", e);
         }
         if (manifest is null)
         {
@@ -161,7 +157,7 @@ public sealed class Package
         {
             throw new LavaException($"package '{origin}' is corrupted (no {codeEntry})");
         }
-        if (Sha256Hex(code) != manifest.IrDigest)
+        if (LavaAccel.Digest.Of(code).ToString() != manifest.IrDigest)
         {
             throw new LavaException($"package '{origin}' is corrupted ({codeEntry} does not match the digest in its manifest)");
         }

@@ -1,54 +1,40 @@
 namespace LavaAccel.Cuda;
 
-/// <summary>One CUDA device, its primary context made current on the calling thread.</summary>
-public sealed unsafe class CudaDevice
+/// <summary>
+/// The machine's CUDA GPUs, read through the driver API without creating a context: lava itself
+/// never runs a kernel (the native worker does, inside the job's sandbox).
+/// </summary>
+public static unsafe class CudaDevice
 {
-    private readonly nint _context;
-
-    private CudaDevice(int device, nint context, string name, int major, int minor)
-    {
-        Handle = device;
-        _context = context;
-        Name = name;
-        ComputeCapability = major * 10 + minor;
-    }
-
-    internal int Handle { get; }
-
-    /// <summary>The device's name.</summary>
-    public string Name { get; }
-
-    /// <summary>Compute capability as sm_XX's number (90 for sm_90).</summary>
-    public int ComputeCapability { get; }
-
-    /// <summary>Makes the device's context current on the calling thread.</summary>
-    public void MakeCurrent() => CudaDriver.Check(CudaDriver.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
-
-    /// <summary>The first CUDA device, or null with the reason (no driver, no device).</summary>
-    public static CudaDevice? Open(out string? whyNot)
+    /// <summary>Every CUDA GPU (none without a driver or a GPU: absent hardware is not an error).</summary>
+    public static IReadOnlyList<CudaDeviceInfo> Enumerate()
     {
         try
         {
-            if (CudaDriver.cuInit(0) != 0 || CudaDriver.cuDeviceGetCount(out var count) != 0 || count == 0)
+            if (CudaDriver.cuInit(0) != 0 || CudaDriver.cuDeviceGetCount(out var count) != 0)
             {
-                whyNot = "the CUDA driver finds no GPU";
-                return null;
+                return [];
             }
-            CudaDriver.Check(CudaDriver.cuDeviceGet(out var device, 0), "cuDeviceGet");
-            CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(out var major, CudaDriver.AttributeComputeCapabilityMajor, device), "cuDeviceGetAttribute");
-            CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(out var minor, CudaDriver.AttributeComputeCapabilityMinor, device), "cuDeviceGetAttribute");
+            var found = new List<CudaDeviceInfo>();
             var name = stackalloc byte[256];
-            CudaDriver.Check(CudaDriver.cuDeviceGetName(name, 256, device), "cuDeviceGetName");
-            CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxRetain(out var context, device), "cuDevicePrimaryCtxRetain");
-            var opened = new CudaDevice(device, context, new string((sbyte*)name), major, minor);
-            opened.MakeCurrent();
-            whyNot = null;
-            return opened;
+            for (var ordinal = 0; ordinal < count; ordinal++)
+            {
+                if (CudaDriver.cuDeviceGet(out var device, ordinal) != 0)
+                {
+                    continue;
+                }
+                int Attribute(int which) => CudaDriver.cuDeviceGetAttribute(out var value, which, device) == 0 ? value : 0;
+                _ = CudaDriver.cuDeviceGetName(name, 256, device);
+                _ = CudaDriver.cuDeviceTotalMem(out var bytes, device);
+                found.Add(new CudaDeviceInfo(ordinal, new string((sbyte*)name), Attribute(CudaDriver.AttributeComputeCapabilityMajor) * 10 + Attribute(CudaDriver.AttributeComputeCapabilityMinor),
+                    Attribute(CudaDriver.AttributeMultiprocessorCount), Attribute(CudaDriver.AttributeClockRateKhz), (long)bytes,
+                    Attribute(CudaDriver.AttributeMemoryClockKhz), Attribute(CudaDriver.AttributeMemoryBusWidth)));
+            }
+            return found;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            whyNot = "running PTX needs an NVIDIA GPU and its driver (libcuda.so.1), which this machine lacks";
-            return null;
+            return [];
         }
     }
 }

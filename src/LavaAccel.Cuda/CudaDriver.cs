@@ -12,6 +12,10 @@ internal static unsafe partial class CudaDriver
 {
     private const string Lib = "libcuda.so.1";
 
+    public const int AttributeClockRateKhz = 13;
+    public const int AttributeMultiprocessorCount = 16;
+    public const int AttributeMemoryClockKhz = 36;
+    public const int AttributeMemoryBusWidth = 37;
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
 
@@ -20,8 +24,7 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Lib)] public static partial int cuDeviceGet(out int device, int ordinal);
     [LibraryImport(Lib)] public static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int cuDeviceGetName(byte* name, int length, int device);
-    [LibraryImport(Lib)] public static partial int cuDevicePrimaryCtxRetain(out nint context, int device);
-    [LibraryImport(Lib)] public static partial int cuCtxSetCurrent(nint context);
+    [LibraryImport(Lib, EntryPoint = "cuDeviceTotalMem_v2")] public static partial int cuDeviceTotalMem(out nuint bytes, int device);
     [LibraryImport(Lib)] public static partial int cuGetErrorName(int error, out nint name);
 
     /// <summary>Throws a one-line error for a failed call.</summary>

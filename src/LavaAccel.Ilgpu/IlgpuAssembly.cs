@@ -28,7 +28,7 @@ public sealed class IlgpuAssembly : IDisposable
     public static IlgpuAssembly Load(byte[] il, string origin)
     {
         IlReferencePolicy.Check(il, origin);
-        var context = new AssemblyLoadContext($"lava-ilgpu-{Package.Sha256Hex(il)[7..19]}", isCollectible: true);
+        var context = new AssemblyLoadContext($"lava-ilgpu-{Digest.Of(il).Hex[..12]}", isCollectible: true);
         try
         {
             var assembly = context.LoadFromStream(new MemoryStream(il, writable: false));

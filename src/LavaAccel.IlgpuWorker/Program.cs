@@ -39,6 +39,8 @@ try
     var job = IlgpuJob.Read(jobPath);
     var directory = Path.GetDirectoryName(Path.GetFullPath(jobPath))!;
     using var assembly = IlgpuAssembly.Load(File.ReadAllBytes(assemblyPath), $"kernel '{job.Kernel}'");
+    // CLOCK_MONOTONIC, which Stopwatch reads on Linux: lava's dispatch time counts to here.
+    var entered = (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
     var (times, outputs) = IlgpuLauncher.Run(assembly, job.Kernel, job.Arguments, job.Global, job.Local, job.Repeat, job.Device, timeLimit: null);
     for (var i = 0; i < job.Arguments.Count; i++)
     {
@@ -53,6 +55,7 @@ try
     {
         ["status"] = "ok",
         ["kernel_ms"] = new JsonArray([.. times.Select(t => (JsonNode)Math.Round(t, 6))]),
+        ["entered_ns"] = entered,
     };
     return Report(report, 0);
 }

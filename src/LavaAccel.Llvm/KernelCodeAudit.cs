@@ -41,6 +41,12 @@ public static class KernelCodeAudit
 
     private static readonly string[] ForbiddenFunctionParts = [" prologue ", " prefix ", " personality ", " gc \""];
 
+    // Function attributes that make the code generator emit a call to a function the attribute
+    // names (stack probes, instrumentation, mcount, XRay, split stacks) or patch code in: a call
+    // the audit would never see as an instruction.
+    private static readonly string[] ForbiddenAttributes =
+        ["\"probe-stack\"", "\"instrument-function-", "\"fentry-call\"", "\"xray-", "\"function-instrument\"", "\"split-stack\"", "\"patchable-function", "\"mcount\"", "\"counting-function\""];
+
     /// <summary>Why <paramref name="module"/> (from <paramref name="origin"/>, e.g. "package 'x'") is refused, as an error message; null when it passes.</summary>
     public static string? Refusal(LlvmModule module, string origin) =>
         FindForbidden(module) is { } construct ? $"{origin} uses {construct}, which kernels may not use: it could reach the system directly" : null;
@@ -56,6 +62,10 @@ public static class KernelCodeAudit
         {
             return "an IFUNC (code run when the variant is loaded)";
         }
+        if (module.Aliases is [var alias, ..])
+        {
+            return $"an alias ('{alias.Name}')";
+        }
         foreach (var name in LoadTimeArrays)
         {
             if (module.GetGlobal(name).Exists)
@@ -70,8 +80,17 @@ public static class KernelCodeAudit
                 return $"an explicit section ('{global.Section}' on '{global.Name}')";
             }
         }
+        var text = module.ToString().Split('\n');
+        // Attributes live in attribute groups at the end of the printed module (and inline on calls).
+        foreach (var line in text.Where(l => l.StartsWith("attributes #", StringComparison.Ordinal) || l.Contains(" call ", StringComparison.Ordinal)))
+        {
+            if (ForbiddenAttributes.FirstOrDefault(a => line.Contains(a, StringComparison.Ordinal)) is { } attribute)
+            {
+                return $"the function attribute {attribute.Trim('"')} (it makes the code generator call a function it names)";
+            }
+        }
         // Prologue and prefix data, personality and GC functions exist only in a definition's header line.
-        foreach (var header in module.ToString().Split('\n').Where(l => l.StartsWith("define ", StringComparison.Ordinal)))
+        foreach (var header in text.Where(l => l.StartsWith("define ", StringComparison.Ordinal)))
         {
             if (ForbiddenFunctionParts.FirstOrDefault(part => header.Contains(part, StringComparison.Ordinal)) is { } part)
             {

@@ -69,6 +69,20 @@ public sealed class LlvmModule : IDisposable
     /// <summary>Whether the module defines an IFUNC (a symbol resolved by code run at load time).</summary>
     public bool HasIFuncs => Native.LLVMGetFirstGlobalIFunc(Handle) != 0;
 
+    /// <summary>Global aliases of the module (snapshot).</summary>
+    public IReadOnlyList<LlvmValue> Aliases
+    {
+        get
+        {
+            var list = new List<LlvmValue>();
+            for (var a = Native.LLVMGetFirstGlobalAlias(Handle); a != 0; a = Native.LLVMGetNextGlobalAlias(a))
+            {
+                list.Add(new LlvmValue(a));
+            }
+            return list;
+        }
+    }
+
     /// <summary>A global variable by name, or a non-existent value.</summary>
     public LlvmValue GetGlobal(string name) => new(Native.LLVMGetNamedGlobal(Handle, name));
 

@@ -162,6 +162,8 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial int LLVMGetConstOpcode(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMGetModuleInlineAsm(nint module, out nuint length);
     [LibraryImport(Lib)] internal static partial nint LLVMGetFirstGlobalIFunc(nint module);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetFirstGlobalAlias(nint module);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetNextGlobalAlias(nint alias);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMGetNamedGlobal(nint module, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMGetSection(nint global);
     [LibraryImport(Lib)] internal static partial int LLVMIsConditional(nint branch);

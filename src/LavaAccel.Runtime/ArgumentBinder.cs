@@ -10,17 +10,28 @@ namespace LavaAccel.Runtime;
 /// </summary>
 public static class ArgumentBinder
 {
-    /// <summary>Binds every parameter of <paramref name="kernel"/>; errors name the argument.</summary>
-    public static IReadOnlyList<BoundArgument> Bind(KernelSignature kernel, IReadOnlyList<string> argTexts, string baseDirectory)
+    /// <summary>The most <c>__local</c> memory one argument may ask for (per work-group; GPUs have far less).</summary>
+    public const long MaxLocalBytes = 256L << 20;
+
+    /// <summary>Binds every parameter of <paramref name="kernel"/> from <c>NAME=VALUE</c> texts; errors name the argument.</summary>
+    public static IReadOnlyList<BoundArgument> Bind(KernelSignature kernel, IReadOnlyList<string> argTexts, string baseDirectory) =>
+        Bind(kernel, [.. argTexts.Select(ArgumentSpec.Parse)], baseDirectory);
+
+    /// <summary>
+    /// Binds every parameter of <paramref name="kernel"/>; <c>@FILE</c> values are read relative to
+    /// <paramref name="baseDirectory"/>, or refused without one (a service never reads its own files
+    /// for a user). Errors name the argument.
+    /// </summary>
+    public static IReadOnlyList<BoundArgument> Bind(KernelSignature kernel, IReadOnlyList<ArgumentSpec> specs, string? baseDirectory)
     {
-        var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var spec in argTexts.Select(ArgumentSpec.Parse))
+        var given = new Dictionary<string, ArgumentSpec>(StringComparer.Ordinal);
+        foreach (var spec in specs)
         {
             if (!kernel.Arguments.Any(a => a.Name == spec.Name))
             {
                 throw new LavaException($"kernel '{kernel.Name}' has no argument '{spec.Name}' (signature: {kernel})");
             }
-            if (!given.TryAdd(spec.Name, spec.Value))
+            if (!given.TryAdd(spec.Name, spec))
             {
                 throw new LavaException($"argument '{spec.Name}' is given twice");
             }
@@ -33,9 +44,16 @@ public static class ArgumentBinder
         return kernel.Arguments.Select(a => BindOne(kernel, a, given[a.Name], baseDirectory)).ToArray();
     }
 
-    private static BoundArgument BindOne(KernelSignature kernel, KernelArgument parameter, string value, string baseDirectory)
+    private static BoundArgument BindOne(KernelSignature kernel, KernelArgument parameter, ArgumentSpec spec, string? baseDirectory)
     {
         var what = $"argument '{parameter.Name}' ({parameter})";
+        var value = spec.Value;
+        if (spec.Npy is { } npy)
+        {
+            return parameter.Kind == KernelArgumentKind.Buffer
+                ? new BoundArgument(parameter, Elements(NpyArray.Parse(npy, parameter.Name + ".npy"), parameter, what, parameter.Name + ".npy"), 0, spec.ToString())
+                : throw new LavaException($"{what} is not a buffer: pass its value as text, not an .npy array");
+        }
         switch (parameter.Kind)
         {
             case KernelArgumentKind.Local:
@@ -43,18 +61,27 @@ public static class ArgumentBinder
                 {
                     throw new LavaException($"{what} is a __local pointer: pass local:COUNT (elements of scratch memory per work-group)");
                 }
+                if (count > MaxLocalBytes / parameter.ElementBytes)
+                {
+                    throw new LavaException($"{what}: local:{count} is more work-group memory than lava gives a kernel ({MaxLocalBytes >> 20} MiB)");
+                }
                 return new BoundArgument(parameter, [], count, value);
             case KernelArgumentKind.Scalar:
                 return new BoundArgument(parameter, ParseScalar(value, parameter, what), 0, value);
             default:
-                var bytes = value.StartsWith('@') ? LoadBuffer(value[1..], parameter, what, baseDirectory) : BufferGenerators.Generate(value, parameter, what);
+                var bytes = !spec.IsFile ? BufferGenerators.Generate(value, parameter, what)
+                    : baseDirectory is null ? throw new LavaException($"{what}: files on the server cannot be named; send the buffer as .npy bytes")
+                    : LoadBuffer(spec.FilePath, parameter, what, baseDirectory);
                 return new BoundArgument(parameter, bytes, 0, value);
         }
     }
 
-    private static byte[] LoadBuffer(string path, KernelArgument parameter, string what, string baseDirectory)
+    private static byte[] LoadBuffer(string path, KernelArgument parameter, string what, string baseDirectory) =>
+        Elements(NpyArray.Load(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path)), parameter, what, path);
+
+    // The bytes a buffer parameter takes from an array: its element type, 3-wide vectors padded to 4.
+    private static byte[] Elements(NpyArray array, KernelArgument parameter, string what, string path)
     {
-        var array = NpyArray.Load(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
         if (array.Type != parameter.ElementType)
         {
             throw new LavaException($"{what} takes {parameter.ElementType.OpenClName()} elements but '{path}' holds {array.Type.NumpyDescr()}");

@@ -1,17 +1,16 @@
 using LavaAccel.Backends;
-using LavaAccel.Backends.Cpu;
-using LavaAccel.Backends.Ilgpu;
-using LavaAccel.Backends.OpenCl;
+using LavaAccel.Backends.Analysis;
 using LavaAccel.Cache;
 using LavaAccel.Devices;
-using LavaAccel.Devices.Discovery;
+using LavaAccel.Runtime.Runners;
 using LavaAccel.Scheduling;
 
 namespace LavaAccel.Runtime;
 
 /// <summary>
-/// The scheduler on the single-machine default: this machine is the only node; its CPU runs the
-/// x86-64 tiers natively and the AArch64 targets under qemu (≈ 30× slower, so only when asked).
+/// The scheduler on the single-machine default: this machine is the only node; its devices run
+/// what the backends say they run (the CPU: x86-64 tiers natively, AArch64 under qemu, ≈ 30×
+/// slower, so only when asked; an OpenCL device: SPIR; a GPU: PTX).
 /// </summary>
 public static class LocalPlacement
 {
@@ -32,39 +31,44 @@ public static class LocalPlacement
     /// <summary>Identifies a kernel across runs and packages with the same IR.</summary>
     public static string KernelKey(Package package, KernelSignature kernel) => $"{package.Manifest.IrDigest}:{kernel.Name}";
 
-    /// <summary>This machine as a node; <paramref name="allDevices"/> also lists OpenCL and CUDA devices (for explanations).</summary>
+    /// <summary>
+    /// This machine as a node: each device with the targets the backends run on it (those taking
+    /// the package's language), emulated ones (qemu) in a slot of their own with the slowdown;
+    /// <paramref name="allDevices"/> also lists devices that run none of them (for explanations).
+    /// </summary>
     public static IReadOnlyList<ComputeNode> Nodes(Package package, KernelSignature kernel, VariantCache cache, bool allDevices)
     {
-        var cpu = CpuDiscovery.Discover(BandwidthProbe.GigabytesPerSecond(LavaHome.Path));
-        if (package.IsIlgpu)
+        var slots = new List<DeviceSlot>();
+        foreach (var device in LocalDevices.Discover(LavaHome.Path))
         {
-            // C# kernels: ILGPU's CPU accelerator here; its PTX targets where a GPU runs them.
-            var gpu = new IlgpuBackend().Targets.Where(t => IlgpuBackend.SmOf(t) is not null && BackendRegistry.For(t).WhyNotRunnable(t) is null).ToList();
-            var ilgpuSlots = new List<DeviceSlot> { Slot(cpu, [IlgpuBackend.Cpu], 1, package, kernel, cache) };
-            if (allDevices || gpu.Count > 0)
+            var targets = device.Targets.Select(TargetId.Parse).Where(t => BackendRegistry.For(t).Accepts(package)).ToList();
+            var emulated = targets.Where(t => RunnerRegistry.For(t).Execution(t) == "qemu").ToList();
+            var direct = Preferred(targets.Except(emulated).ToList());
+            if (direct.Count > 0 || (allDevices && emulated.Count == 0))
             {
-                ilgpuSlots.AddRange(CudaDiscovery.Discover().Select(d => Slot(d, gpu, 1, package, kernel, cache)));
+                slots.Add(Slot(device, direct, 1, Startup(direct), package, kernel, cache));
             }
-            return [new ComputeNode("local", ilgpuSlots)];
-        }
-        var arch = cpu.Isa.Arch ?? "x86_64";
-        var native = CpuTargets.All.Where(t => t.Arch == arch && CpuTargets.WhyNotRunnable(t) is null).Select(t => t.Id).ToList();
-        // Best tier first, then native (same ISA, host tuning), then the lower tiers.
-        var tiers = native.Where(t => t.Model != "native").Reverse().ToList();
-        tiers.InsertRange(Math.Min(1, tiers.Count), native.Where(t => t.Model == "native"));
-        var slots = new List<DeviceSlot> { Slot(cpu, tiers, 1, package, kernel, cache) };
-        var emulated = CpuTargets.All.Where(t => t.Arch != arch && CpuTargets.WhyNotRunnable(t) is null).Select(t => t.Id).ToList();
-        if (emulated.Count > 0)
-        {
-            slots.Add(Slot(cpu, emulated, QemuSlowdown, package, kernel, cache));
-        }
-        if (allDevices)
-        {
-            // An OpenCL device that ingests SPIR runs opencl/spir variants; CUDA devices get targets with the NVPTX backend.
-            slots.AddRange(OpenClDiscovery.Discover().Select(d => Slot(d, d.Ingests.Contains("spir") ? [OpenClSpirBackend.Spir] : [], 1, package, kernel, cache)));
-            slots.AddRange(CudaDiscovery.Discover().Select(d => new DeviceSlot(d, [])));
+            if (emulated.Count > 0)
+            {
+                slots.Add(Slot(device, emulated, QemuSlowdown, Startup(emulated), package, kernel, cache));
+            }
         }
         return [new ComputeNode("local", slots)];
+    }
+
+    /// <summary>The best CPU tier this machine runs natively (benchmarks' default target).</summary>
+    public static TargetId BestCpuTarget() =>
+        Preferred([.. LocalDevices.Discover(LavaHome.Path).Where(d => d.Kind == "cpu").SelectMany(d => d.Targets).Select(TargetId.Parse)
+            .Where(t => BackendRegistry.For(t).DeviceKind(t) == "cpu" && RunnerRegistry.For(t).Execution(t) == "native" && BackendRegistry.For(t).InputLanguage == "opencl-c")])
+        .FirstOrDefault() ?? throw new LavaException("no CPU target runs natively on this machine");
+
+    // Where estimates tie, the first wins: the best CPU tier first, then native (same ISA, host
+    // tuning), then the lower tiers — the registry lists tiers from the lowest.
+    private static List<TargetId> Preferred(List<TargetId> targets)
+    {
+        var ordered = targets.Where(t => t.Model != "native").Reverse().ToList();
+        ordered.InsertRange(Math.Min(1, ordered.Count), targets.Where(t => t.Model == "native"));
+        return ordered;
     }
 
     /// <summary>Places a job on this machine.</summary>
@@ -81,9 +85,12 @@ public static class LocalPlacement
 
     private static string Milliseconds(double seconds) => seconds >= 1 ? $"{seconds:0.00} s" : $"{seconds * 1000:0.###} ms";
 
-    private static DeviceSlot Slot(DeviceProfile cpu, IReadOnlyList<TargetId> targets, double slowdown, Package package, KernelSignature kernel, VariantCache cache)
+    // The targets of one slot take one language, so one runner family: its start cost.
+    private static double Startup(IReadOnlyList<TargetId> targets) => targets.Count == 0 ? 0 : targets.Max(t => RunnerRegistry.For(t).StartupSeconds(t));
+
+    private static DeviceSlot Slot(DeviceProfile device, IReadOnlyList<TargetId> targets, double slowdown, double startup, Package package, KernelSignature kernel, VariantCache cache)
     {
-        var slot = new DeviceSlot(cpu, targets.Select(t => t.ToString()).ToArray(), slowdown);
+        var slot = new DeviceSlot(device, targets.Select(t => t.ToString()).ToArray(), slowdown, startup);
         var key = KernelKey(package, kernel);
         foreach (var target in targets)
         {

@@ -13,6 +13,8 @@ public sealed record NdRange(long[] Global, long[]? Local)
     /// <summary>Total number of work-items.</summary>
     public long TotalWorkItems => Global.Aggregate(1L, (a, b) => a * b);
 
+    private const double MaxWorkItems = 4.611686018427388E+18; // 2^62
+
     /// <summary>Parses <c>N[,N[,N]]</c> for <c>--global</c> and <c>--local</c>.</summary>
     public static long[] ParseSizes(string text, string option)
     {
@@ -36,6 +38,11 @@ public sealed record NdRange(long[] Global, long[]? Local)
     public NdRange Resolve(KernelSignature kernel)
     {
         Validate(Global, "global");
+        // Work-item ids are 64-bit: the whole range must count in 63 bits.
+        if (Global.Aggregate(1.0, (a, b) => a * b) >= MaxWorkItems)
+        {
+            throw new LavaException($"the global size ({string.Join(" × ", Global)}) has more than 2^62 work-items");
+        }
         if (Local is not null)
         {
             Validate(Local, "local");

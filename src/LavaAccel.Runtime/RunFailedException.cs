@@ -6,11 +6,15 @@ namespace LavaAccel.Runtime;
 public sealed class RunFailedException : LavaException
 {
     /// <summary>A failed run.</summary>
-    public RunFailedException(ExitReason exit, string message)
+    public RunFailedException(ExitReason exit, string message, UsageRecord? usage = null)
         : base(message)
     {
         Exit = exit;
+        Usage = usage;
     }
+
+    /// <summary>What the run used before it ended (a failed job is billed for it).</summary>
+    public UsageRecord? Usage { get; }
 
     /// <summary>How it ended: crashed, timed out, forbidden call, out of memory, …</summary>
     public ExitReason Exit { get; }

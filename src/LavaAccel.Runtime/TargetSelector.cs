@@ -1,38 +1,30 @@
 using LavaAccel.Backends;
-using LavaAccel.Backends.Cpu;
 
 namespace LavaAccel.Runtime;
 
 /// <summary>
-/// Picks the target for <c>--target auto</c>: the best CPU tier this machine runs natively.
-/// (The device-aware scheduler replaces this when it lands; the interface stays.)
+/// A target the user named: checked to exist, to take the package's language and to run here.
+/// <c>auto</c> is not chosen here — it always means the scheduler (<see cref="KernelLauncher"/>).
 /// </summary>
 public static class TargetSelector
 {
-    /// <summary>Resolves <c>auto</c> or checks an explicit target id.</summary>
-    public static TargetChoice Choose(string requested)
+    /// <summary>The named target of <c>--target</c>, or null for <c>auto</c> (empty or "auto").</summary>
+    public static TargetId? Parse(string requested) =>
+        string.IsNullOrWhiteSpace(requested) || requested == "auto" ? null : TargetId.Parse(requested);
+
+    /// <summary>Checks a target id the user named (<c>auto</c> is refused here: the scheduler places those).</summary>
+    public static TargetChoice Choose(string requested) =>
+        Check(Parse(requested) ?? throw new LavaException("'auto' means the scheduler chooses: leave the target out instead of resolving it here"));
+
+    /// <summary>Checks a named target for <paramref name="package"/> on this machine.</summary>
+    public static TargetChoice Check(TargetId target, Package? package = null)
     {
-        if (string.IsNullOrWhiteSpace(requested) || requested == "auto")
-        {
-            var tiers = CpuTargets.All.Where(t => t.Arch == "x86_64" && t.RequiredHostFlags.Count > 0).Reverse();
-            foreach (var tier in tiers)
-            {
-                if (CpuTargets.WhyNotRunnable(tier) is null)
-                {
-                    return new TargetChoice(tier.Id, $"best x86-64 tier this CPU runs natively ({string.Join(", ", tier.RequiredHostFlags.TakeLast(3))})");
-                }
-            }
-            var arm = CpuTargets.All.First(t => t.Arch == "aarch64");
-            if (CpuTargets.WhyNotRunnable(arm) is null && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64)
-            {
-                return new TargetChoice(arm.Id, "this machine is AArch64");
-            }
-            throw new LavaException("no CPU target runs on this machine");
-        }
-        var target = TargetId.Parse(requested);
         var backend = BackendRegistry.For(target);
-        var why = backend.WhyNotRunnable(target);
-        if (why is not null)
+        if (package is not null && !backend.Accepts(package))
+        {
+            throw new LavaException($"target {target} does not compile this package's kind of kernels ({(package.IsIlgpu ? "C#" : "OpenCL C")})");
+        }
+        if (backend.WhyNotRunnable(target) is { } why)
         {
             throw new LavaException($"cannot run {target} here: {why}");
         }

@@ -59,7 +59,7 @@ public static class VariantRunner
             }
             if (run.Exit != ExitReason.Completed)
             {
-                throw new RunFailedException(run.Exit, runner.Explain(request, run) ?? Failure(request, run));
+                throw new RunFailedException(run.Exit, runner.Explain(request, run) ?? Failure(request, run), run.Usage);
             }
             var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             for (var i = 0; i < request.Arguments.Count; i++)

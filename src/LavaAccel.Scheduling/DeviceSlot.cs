@@ -6,11 +6,12 @@ namespace LavaAccel.Scheduling;
 public sealed class DeviceSlot
 {
     /// <summary>Creates a slot.</summary>
-    public DeviceSlot(DeviceProfile profile, IReadOnlyList<string> targets, double slowdown = 1)
+    public DeviceSlot(DeviceProfile profile, IReadOnlyList<string> targets, double slowdown = 1, double startupSeconds = 0)
     {
         Profile = profile;
         Targets = targets;
         Slowdown = slowdown;
+        StartupSeconds = startupSeconds;
     }
 
     /// <summary>The device.</summary>
@@ -21,6 +22,12 @@ public sealed class DeviceSlot
 
     /// <summary>Run-time multiplier for emulated targets (AArch64 under qemu on an x86-64 host), 1 otherwise.</summary>
     public double Slowdown { get; }
+
+    /// <summary>
+    /// What every job on the device pays besides its kernel: the worker's and the device runtime's
+    /// start in the sandbox (PoCL builds the SPIR for each job; a .NET worker starts).
+    /// </summary>
+    public double StartupSeconds { get; }
 
     /// <summary>Seconds of work already queued on the device (live state).</summary>
     public double QueueSeconds { get; set; }

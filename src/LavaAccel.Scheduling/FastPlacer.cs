@@ -285,7 +285,7 @@ public sealed class FastPlacer
 
     private static void CheckConstraints(PlacementConstraints constraints)
     {
-        if (constraints.Target is { } wanted && constraints.RequireKind is { } kind && Scheduler.TargetKind(wanted) is { } targetKind && targetKind != kind)
+        if (constraints.Target is { } wanted && constraints.RequireKind is { } kind && constraints.TargetDeviceKind is { } targetKind && targetKind != kind)
         {
             throw new LavaException($"contradictory constraints: --require {kind}, but --target {wanted} runs on a {targetKind}");
         }

@@ -19,7 +19,7 @@ public sealed class Scheduler(IRunTimeModel model)
     /// <summary>Scores every candidate and picks the best; throws naming each rejection when none can run the job.</summary>
     public PlacementDecision Place(KernelWork work, IReadOnlyList<ComputeNode> nodes, PlacementConstraints constraints)
     {
-        if (constraints.Target is { } wanted && constraints.RequireKind is { } kind && TargetKind(wanted) is { } targetKind && targetKind != kind)
+        if (constraints.Target is { } wanted && constraints.RequireKind is { } kind && constraints.TargetDeviceKind is { } targetKind && targetKind != kind)
         {
             throw new LavaException($"contradictory constraints: --require {kind}, but --target {wanted} runs on a {targetKind}");
         }
@@ -48,15 +48,6 @@ public sealed class Scheduler(IRunTimeModel model)
         return new PlacementDecision(ordered[0], ordered);
     }
 
-    /// <summary>The kind of device a target's backend runs on, when it implies one.</summary>
-    public static string? TargetKind(string target) => target.Split('/')[0] switch
-    {
-        "cpu" => "cpu",
-        "nvptx" or "amdgpu" => "gpu",
-        "fpga" => "fpga",
-        _ => null,
-    };
-
     private CandidateScore Score(KernelWork work, ComputeNode node, DeviceSlot slot, string target, PlacementConstraints constraints)
     {
         var device = slot.Profile;
@@ -64,6 +55,10 @@ public sealed class Scheduler(IRunTimeModel model)
         if (constraints.Target is { } wanted && wanted != target)
         {
             rejection = $"not the requested target {wanted}";
+        }
+        else if (constraints.Offered is { } offered && !offered.Contains(target))
+        {
+            rejection = "not offered by this node";
         }
         else if (constraints.RequireKind is { } kind && device.Kind != kind)
         {
@@ -84,6 +79,8 @@ public sealed class Scheduler(IRunTimeModel model)
         var transfer = double.IsPositiveInfinity(node.LinkGbs) ? 0 : work.BufferBytes / (node.LinkGbs * 1e9);
         var compile = slot.Cached.Contains((work.KernelKey, target)) ? 0 : CompileSeconds;
         var (run, basis) = Model.Estimate(work, device, target);
-        return new CandidateScore(node.Name, device.Id, target, null, slot.QueueSeconds, transfer, compile, run * slot.Slowdown, slot.Slowdown > 1 ? $"{basis}, ×{slot.Slowdown:0} emulated" : basis);
+        var startup = slot.StartupSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $", +{slot.StartupSeconds * 1000:0} ms runtime start") : "";
+        return new CandidateScore(node.Name, device.Id, target, null, slot.QueueSeconds, transfer, compile, run * slot.Slowdown + slot.StartupSeconds,
+            (slot.Slowdown > 1 ? $"{basis}, ×{slot.Slowdown:0} emulated" : basis) + startup);
     }
 }

@@ -12,7 +12,7 @@ public static class ClangFrontend
     public const string Executable = "clang-15";
 
     /// <summary>The IR format recorded in manifests.</summary>
-    public const string IrFormat = "spir64-unknown-unknown/llvm-15";
+    public const string IrFormat = Manifest.LavaIrFormat;
 
     /// <summary>OpenCL C versions accepted by <c>--std</c>.</summary>
     public static IReadOnlyList<string> LanguageVersions { get; } = ["CL1.2", "CL2.0", "CL3.0"];
@@ -60,6 +60,12 @@ public static class ClangFrontend
             process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             var diagnostics = stderr.Result.Trim();
+            if (process.ExitCode > 128 || diagnostics.Contains("PLEASE submit a bug report", StringComparison.Ordinal))
+            {
+                // clang itself crashed: its stack dump is not the user's to read.
+                var error = diagnostics.Split('\n').FirstOrDefault(l => l.Contains("error:", StringComparison.Ordinal))?.Trim();
+                throw new LavaException($"{Executable} crashed compiling {Path.GetFileName(sourcePath)} (a compiler bug this kernel triggers; simplify the construct){(error is null ? "" : ": " + error)}");
+            }
             if (process.ExitCode != 0)
             {
                 throw new LavaException($"{sourcePath} does not compile:\n{Abbreviate(diagnostics)}");

@@ -50,7 +50,7 @@ public static class PackageBuilder
             Name = options.Name ?? ManifestRules.ToPackageName(Path.GetFileNameWithoutExtension(sourcePath)),
             Version = options.Version,
             IrFormat = ClangFrontend.IrFormat,
-            IrDigest = Package.Sha256Hex(ir),
+            IrDigest = Digest.Of(ir).ToString(),
             LanguageVersion = options.LanguageVersion,
             Defines = options.Defines.ToArray(),
             Features = FeatureScanner.Scan(module, kernels),

@@ -1,6 +1,5 @@
 using LavaAccel.Runtime;
 using LavaAccel.OpenCl;
-using Silk.NET.OpenCL;
 
 namespace LavaAccel.KernelSuite;
 
@@ -14,7 +13,7 @@ public sealed class PoclPeer : IDisposable
 
     public PoclPeer()
     {
-        _device = OpenClDevice.Find(DeviceType.Cpu, _ => true, out var why)
+        _device = OpenClDevice.Find(OpenClDeviceKind.Cpu, _ => true, out var why)
             ?? throw new InvalidOperationException($"no OpenCL CPU device (install pocl-opencl-icd): {why}");
         DeviceName = _device.Name + " / " + _device.Version;
     }

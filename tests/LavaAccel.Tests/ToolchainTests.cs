@@ -42,7 +42,7 @@ public sealed class ToolchainTests(KernelWorkspace workspace) : IClassFixture<Ke
         Assert.Equal(first.Bytes, second.Bytes);
         Assert.Equal(first.Digest, second.Digest);
         Assert.Matches("^sha256:[0-9a-f]{64}$", first.Digest);
-        Assert.Equal(Package.Sha256Hex(first.Bytes), first.Digest);
+        Assert.Equal(Digest.Of(first.Bytes).ToString(), first.Digest);
     }
 
     [Fact]

@@ -28,15 +28,16 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     private PackedSource Packed(string factor = "2.0f") => workspace.Pack("scale.cl", Scale, "CL1.2", $"FACTOR={factor}");
 
     /// <summary>The real compile worker, counted.</summary>
-    private CompileResult CountedCompile(string packagePath, TargetId target, string output)
+    private CompileResult CountedCompile(CompileRequest request)
     {
         Interlocked.Increment(ref _compiles);
-        return CompileWorkerClient.Compile(packagePath, target, output);
+        return CompileWorkerClient.Compile(request.PackagePath, request.Target, request.OutputPath);
     }
 
     /// <summary>A stand-in compiler writing the given bytes, counted.</summary>
-    private Func<string, TargetId, string, CompileResult> FakeCompile(Func<TargetId, byte[]> artifact) => (_, target, output) =>
+    private Func<CompileRequest, CompileResult> FakeCompile(Func<TargetId, byte[]> artifact) => request =>
     {
+        var (target, output) = (request.Target, request.OutputPath);
         Interlocked.Increment(ref _compiles);
         var bytes = artifact(target);
         File.WriteAllBytes(output, bytes);
@@ -120,8 +121,8 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
 
-        var first = cache.GetOrCompile(packed.Package, packed.Path, V2);
-        var second = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var first = cache.GetOrCompile(packed.Package, V2);
+        var second = cache.GetOrCompile(packed.Package, V2);
 
         Assert.False(first.Hit);
         Assert.True(second.Hit);
@@ -148,7 +149,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
-        var compiled = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var compiled = cache.GetOrCompile(packed.Package, V2);
         Assert.True(cache.Verify().Clean);
 
         FlipOneByte(compiled.ArtifactPath);
@@ -158,7 +159,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         Assert.False(File.Exists(compiled.ArtifactPath), "the damaged blob was not moved out of the store");
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_home.CacheRoot, "quarantine")));
 
-        var rebuilt = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var rebuilt = cache.GetOrCompile(packed.Package, V2);
         Assert.False(rebuilt.Hit);
         Assert.Equal(2, _compiles);
         Assert.Equal(rebuilt.Entry.Blob, LavaCli.Sha256Of(rebuilt.ArtifactPath));
@@ -171,11 +172,11 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
-        var compiled = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var compiled = cache.GetOrCompile(packed.Package, V2);
 
         FlipOneByte(compiled.ArtifactPath);
         Assert.Null(cache.TryGet(packed.Package, V2));
-        var again = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var again = cache.GetOrCompile(packed.Package, V2);
 
         Assert.False(again.Hit);
         Assert.Equal(2, _compiles);
@@ -191,10 +192,10 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         var packed = Packed();
         var artifact = Filler("shared artifact", 4096);
         var cache = new VariantCache(_home.Path, FakeCompile(_ => artifact));
-        var first = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var first = cache.GetOrCompile(packed.Package, V2);
         FlipOneByte(first.ArtifactPath);
 
-        var second = cache.GetOrCompile(packed.Package, packed.Path, V3);
+        var second = cache.GetOrCompile(packed.Package, V3);
 
         Assert.False(second.Hit);
         Assert.Equal(first.Entry.Blob, second.Entry.Blob);
@@ -213,7 +214,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
-        var compiled = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var compiled = cache.GetOrCompile(packed.Package, V2);
         var entryPath = _home.EntryPath(compiled.Key);
         var text = File.ReadAllText(entryPath);
         File.WriteAllText(entryPath, damage switch
@@ -226,14 +227,14 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         });
         Assert.Contains(cache.Verify().Problems, p => p.Contains("unreadable", StringComparison.Ordinal));
 
-        var again = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var again = cache.GetOrCompile(packed.Package, V2);
 
         Assert.False(again.Hit);
         Assert.Equal(2, _compiles);
         var rewritten = cache.Actions.Get(compiled.Key);
         Assert.NotNull(rewritten);
         Assert.Equal(compiled.Entry.Blob, rewritten.Blob);
-        Assert.True(cache.GetOrCompile(packed.Package, packed.Path, V2).Hit);
+        Assert.True(cache.GetOrCompile(packed.Package, V2).Hit);
         Assert.True(cache.Verify().Clean);
     }
 
@@ -242,7 +243,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
-        var compiled = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var compiled = cache.GetOrCompile(packed.Package, V2);
         var entryPath = _home.EntryPath(compiled.Key);
         var hex = compiled.Entry.Blob![7..];
         // One bit of bit rot: a lower-case hex letter becomes upper case; the JSON stays valid.
@@ -250,7 +251,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         var rotten = "sha256:" + hex[..at] + char.ToUpperInvariant(hex[at]) + hex[(at + 1)..];
         File.WriteAllText(entryPath, File.ReadAllText(entryPath).Replace(compiled.Entry.Blob, rotten, StringComparison.Ordinal));
 
-        var again = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var again = cache.GetOrCompile(packed.Package, V2);
 
         Assert.False(again.Hit);
         Assert.Equal(2, _compiles);
@@ -262,7 +263,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, CountedCompile);
-        var compiled = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var compiled = cache.GetOrCompile(packed.Package, V2);
 
         var clean = LavaCli.Run(_home.Path, "cache", "verify");
         Assert.True(clean.ExitCode == 0, clean.ToString());
@@ -274,7 +275,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         Assert.Contains(damaged.Stderr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
         Assert.Contains(compiled.Entry.Blob!, damaged.Stdout);
 
-        Assert.False(cache.GetOrCompile(packed.Package, packed.Path, V2).Hit);
+        Assert.False(cache.GetOrCompile(packed.Package, V2).Hit);
         var repaired = LavaCli.Run(_home.Path, "--json", "cache", "verify");
         Assert.True(repaired.ExitCode == 0, repaired.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(repaired.Stdout);
@@ -289,19 +290,19 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var failures = 0;
-        var cache = new VariantCache(_home.Path, (path, target, output) =>
+        var cache = new VariantCache(_home.Path, request =>
         {
-            if (target == Arm)
+            if (request.Target == Arm)
             {
                 Interlocked.Increment(ref failures);
                 throw new LavaException("compiling for cpu/aarch64/generic: test-injected backend failure");
             }
-            return CountedCompile(path, target, output);
+            return CountedCompile(request);
         });
 
-        var error = Assert.Throws<LavaException>(() => cache.GetOrCompile(packed.Package, packed.Path, Arm));
+        var error = Assert.Throws<LavaException>(() => cache.GetOrCompile(packed.Package, Arm));
         Assert.Contains("test-injected", error.Message);
-        var good = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var good = cache.GetOrCompile(packed.Package, V2);
         Assert.False(good.Hit);
 
         var recorded = Assert.Single(cache.List(), e => e.Target == Arm.ToString());
@@ -312,9 +313,9 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         Assert.Equal(1, cache.Stats().Entries);
         Assert.Null(cache.TryGet(packed.Package, Arm));
 
-        Assert.Throws<LavaException>(() => cache.GetOrCompile(packed.Package, packed.Path, Arm));
+        Assert.Throws<LavaException>(() => cache.GetOrCompile(packed.Package, Arm));
         Assert.Equal(2, failures);
-        Assert.True(cache.GetOrCompile(packed.Package, packed.Path, V2).Hit);
+        Assert.True(cache.GetOrCompile(packed.Package, V2).Hit);
         Assert.Equal(1, _compiles);
         Assert.True(cache.Verify().Clean);
     }
@@ -325,10 +326,10 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     public void Four_threads_asking_for_the_same_missing_variant_compile_it_once()
     {
         var packed = Packed();
-        var cache = new VariantCache(_home.Path, (path, target, output) =>
+        var cache = new VariantCache(_home.Path, request =>
         {
             Thread.Sleep(300);
-            return CountedCompile(path, target, output);
+            return CountedCompile(request);
         });
         using var start = new Barrier(4);
         var results = new CachedVariant?[4];
@@ -338,7 +339,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
             try
             {
                 start.SignalAndWait();
-                results[i] = cache.GetOrCompile(packed.Package, packed.Path, V2);
+                results[i] = cache.GetOrCompile(packed.Package, V2);
             }
             catch (Exception e)
             {
@@ -371,21 +372,21 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var fake = FakeCompile(_ => Filler("pinned", 2048));
-        var cache = new VariantCache(_home.Path, (path, target, output) =>
+        var cache = new VariantCache(_home.Path, request =>
         {
             started.Set();
             release.Wait(TimeSpan.FromSeconds(30));
-            return fake(path, target, output);
+            return fake(request);
         });
 
         // Dedicated threads: a pool thread might start only after the compile finished.
-        var run = StartThread(() => cache.GetOrCompile(packed.Package, packed.Path, V2, pin: false));
+        var run = StartThread(() => cache.GetOrCompile(packed.Package, V2, pin: false));
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         using var asking = new ManualResetEventSlim();
         var precompile = StartThread(() =>
         {
             asking.Set();
-            return cache.GetOrCompile(packed.Package, packed.Path, V2, pin: true);
+            return cache.GetOrCompile(packed.Package, V2, pin: true);
         });
         Assert.True(asking.Wait(TimeSpan.FromSeconds(30)));
         Thread.Sleep(300); // the precompile has missed and now waits for the variant's lock
@@ -426,14 +427,14 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         var packed = Packed();
         var targets = BackendRegistry.AllTargets.Take(5).ToArray();
         var cache = new VariantCache(_home.Path, FakeCompile(t => Filler(t.ToString(), 1000)));
-        var keys = targets.Select((t, i) => cache.GetOrCompile(packed.Package, packed.Path, t, pin: i == 0).Key).ToArray();
+        var keys = targets.Select((t, i) => cache.GetOrCompile(packed.Package, t, pin: i == 0).Key).ToArray();
         // Last use: the pinned one longest ago, then 1, 2, 3, 4.
         for (var i = 0; i < keys.Length; i++)
         {
             SetLastUse(keys[i], TimeSpan.FromMinutes(50 - (10 * i)));
         }
         // Using variant 1 makes it the most recently used.
-        Assert.True(cache.GetOrCompile(packed.Package, packed.Path, targets[1]).Hit);
+        Assert.True(cache.GetOrCompile(packed.Package, targets[1]).Hit);
         Assert.Equal(keys[1], cache.List()[0].Key);
         Assert.Equal(5000, cache.Stats().Bytes);
 
@@ -466,9 +467,9 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
         var packed = Packed();
         var shared = Filler("shared", 1000);
         var cache = new VariantCache(_home.Path, FakeCompile(t => t == Arm ? Filler("own", 1000) : shared));
-        var oldest = cache.GetOrCompile(packed.Package, packed.Path, V2);
-        var middle = cache.GetOrCompile(packed.Package, packed.Path, Arm);
-        var newest = cache.GetOrCompile(packed.Package, packed.Path, V3);
+        var oldest = cache.GetOrCompile(packed.Package, V2);
+        var middle = cache.GetOrCompile(packed.Package, Arm);
+        var newest = cache.GetOrCompile(packed.Package, V3);
         Assert.Equal(oldest.Entry.Blob, newest.Entry.Blob);
         Assert.Equal(2, cache.Stats().Blobs);
         SetLastUse(oldest.Key, TimeSpan.FromMinutes(30));
@@ -495,7 +496,7 @@ public sealed class VariantCacheTests(KernelWorkspace workspace) : IClassFixture
     {
         var packed = Packed();
         var cache = new VariantCache(_home.Path, FakeCompile(_ => Filler("kept", 1000)));
-        var kept = cache.GetOrCompile(packed.Package, packed.Path, V2);
+        var kept = cache.GetOrCompile(packed.Package, V2);
         SetLastUse(kept.Key, TimeSpan.FromDays(3));
         File.SetLastWriteTimeUtc(kept.ArtifactPath, DateTime.UtcNow - TimeSpan.FromDays(3));
         var oldOrphan = cache.Blobs.Put(Filler("old orphan", 700));

@@ -14,6 +14,19 @@ public sealed class CpuBackend : IBackend
     public IReadOnlyList<TargetId> Targets { get; } = CpuTargets.All.Select(t => t.Id).ToArray();
 
     /// <inheritdoc />
+    /// <remarks>On this machine's CPU (the device lava's CPU backend feeds LLVM bitcode): every tier it runs natively, and the AArch64 models under qemu-user.</remarks>
+    public IEnumerable<TargetId> TargetsOn(LavaAccel.Devices.DeviceProfile device) =>
+        device.Kind == "cpu" && device.Ingests.Contains("llvm-bitcode")
+            ? CpuTargets.All.Where(t => CpuTargets.WhyNotRunnable(t) is null).Select(t => t.Id)
+            : [];
+
+    /// <inheritdoc />
+    public string? DeviceKind(TargetId target) => "cpu";
+
+    /// <inheritdoc />
+    void IBackend.ConfigureProcess(TargetId target) => ConfigureProcess(target);
+
+    /// <inheritdoc />
     public string? WhyNotRunnable(TargetId target) =>
         CpuTargets.WhyNotRunnable(CpuTargets.Find(target) ?? throw new LavaException($"unknown CPU target '{target}'"));
 

@@ -21,11 +21,7 @@ public sealed class IlgpuBackend : IBackend
     /// <summary>OpenCL C from ILGPU.</summary>
     public static readonly TargetId OpenCl = new("ilgpu", "opencl", "");
 
-    private static readonly Lazy<(int? Sm, string? Why)> Gpu = new(() =>
-    {
-        var device = LavaAccel.Cuda.CudaDevice.Open(out var why);
-        return (device?.ComputeCapability, why);
-    });
+    private static readonly Lazy<(int? Sm, string? Why)> Gpu = new(GpuHere.Describe);
 
     /// <inheritdoc />
     public string Name => "ilgpu";
@@ -36,6 +32,24 @@ public sealed class IlgpuBackend : IBackend
 
     /// <inheritdoc />
     public bool Accepts(Package package) => package.IsIlgpu;
+
+    /// <inheritdoc />
+    public string InputLanguage => "csharp";
+
+    /// <inheritdoc />
+    /// <remarks>ILGPU's CPU accelerator on this machine's CPU; its PTX on NVIDIA GPUs of that SM or newer; its OpenCL C on OpenCL 2.0 devices it accepts.</remarks>
+    public IEnumerable<TargetId> TargetsOn(LavaAccel.Devices.DeviceProfile device)
+    {
+        IEnumerable<TargetId> candidates =
+            device.Kind == "cpu" && device.Ingests.Contains("llvm-bitcode") ? [Cpu]
+            : Nvptx.NvptxBackend.Sm(device) is { } sm ? Targets.Where(t => SmOf(t) <= sm)
+            : device.Ingests.Contains("opencl-c") ? [OpenCl]
+            : [];
+        return candidates.Where(t => WhyNotRunnable(t) is null);
+    }
+
+    /// <inheritdoc />
+    public string? DeviceKind(TargetId target) => target == Cpu ? "cpu" : SmOf(target) is not null ? "gpu" : null;
 
     /// <summary>The SM of an <c>ilgpu/ptx-sm_XX</c> target, or null.</summary>
     public static int? SmOf(TargetId target) =>

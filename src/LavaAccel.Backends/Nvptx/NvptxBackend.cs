@@ -28,11 +28,21 @@ public sealed class NvptxBackend : IBackend
     /// <inheritdoc />
     public IReadOnlyList<TargetId> Targets { get; } = [new("nvptx", "sm_70", ""), new("nvptx", "sm_80", ""), new("nvptx", "sm_90", "")];
 
-    private static readonly Lazy<(int? Sm, string? Why)> Gpu = new(() =>
-    {
-        var device = LavaAccel.Cuda.CudaDevice.Open(out var why);
-        return (device?.ComputeCapability, why);
-    });
+    /// <inheritdoc />
+    public IEnumerable<TargetId> TargetsOn(LavaAccel.Devices.DeviceProfile device) =>
+        Sm(device) is { } sm ? Targets.Where(t => SmOf(t) <= sm && WhyNotRunnable(t) is null) : [];
+
+    /// <inheritdoc />
+    public string? DeviceKind(TargetId target) => "gpu";
+
+    /// <summary>The SM number of an NVIDIA GPU's profile (<c>sm_90</c> → 90), or null for other devices.</summary>
+    public static int? Sm(LavaAccel.Devices.DeviceProfile device) =>
+        device.Kind == "gpu" && device.Isa.Arch is { } arch && arch.StartsWith("sm_", StringComparison.Ordinal)
+        && int.TryParse(arch[3..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sm) ? sm : null;
+
+    private static int SmOf(TargetId target) => int.Parse(target.Arch["sm_".Length..], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly Lazy<(int? Sm, string? Why)> Gpu = new(GpuHere.Describe);
 
     /// <inheritdoc />
     public string? WhyNotRunnable(TargetId target)
@@ -42,8 +52,7 @@ public sealed class NvptxBackend : IBackend
         {
             return why;
         }
-        var wanted = int.Parse(target.Arch["sm_".Length..], System.Globalization.CultureInfo.InvariantCulture);
-        return sm < wanted ? $"this GPU is sm_{sm}, older than {target}" : null;
+        return sm < SmOf(target) ? $"this GPU is sm_{sm}, older than {target}" : null;
     }
 
     /// <inheritdoc />

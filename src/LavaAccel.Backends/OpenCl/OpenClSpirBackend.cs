@@ -20,8 +20,10 @@ public sealed class OpenClSpirBackend : IBackend
 
     private static readonly Lazy<string?> WhyNot = new(() =>
     {
-        using var device = OpenClDevice.Find(Silk.NET.OpenCL.DeviceType.All, d => d.IngestsSpir, out var why);
-        return device is null ? $"opencl/spir needs an OpenCL device with cl_khr_spir: {why}" : null;
+        // Read without opening the device: kernels run in the worker, never in lava's process.
+        var devices = OpenClDevice.Enumerate();
+        return devices.Any(d => d.IngestsSpir) ? null
+            : $"opencl/spir needs an OpenCL device with cl_khr_spir: {(devices.Count == 0 ? "no OpenCL runtime or platform (apt-get install pocl-opencl-icd)" : "none of this machine's takes SPIR")}";
     });
 
     /// <inheritdoc />
@@ -29,6 +31,10 @@ public sealed class OpenClSpirBackend : IBackend
 
     /// <inheritdoc />
     public IReadOnlyList<TargetId> Targets { get; } = [Spir];
+
+    /// <inheritdoc />
+    public IEnumerable<TargetId> TargetsOn(LavaAccel.Devices.DeviceProfile device) =>
+        device.Ingests.Contains("spir") && WhyNotRunnable(Spir) is null ? [Spir] : [];
 
     /// <inheritdoc />
     public string? WhyNotRunnable(TargetId target) => WhyNot.Value;

@@ -36,6 +36,10 @@ public sealed class OpenClSpirvBackend : IBackend
     public IReadOnlyList<TargetId> Targets { get; } = [Spirv];
 
     /// <inheritdoc />
+    public IEnumerable<TargetId> TargetsOn(LavaAccel.Devices.DeviceProfile device) =>
+        device.Ingests.Contains("spirv") && WhyNotRunnable(Spirv) is null ? [Spirv] : [];
+
+    /// <inheritdoc />
     public string? WhyNotRunnable(TargetId target) =>
         "no OpenCL device here ingests SPIR-V (cl_khr_il_program); PoCL 3.1 takes SPIR (opencl/spir) only";
 

@@ -32,35 +32,25 @@ internal static class CompileCommand
             var ids = ParseTargets(result.GetValue(targets)!, package);
             var emitDirectory = result.GetValue(emit);
             var cache = new VariantCache();
-            var work = Directory.CreateTempSubdirectory("lava-compile-");
-            try
+            var clock = Stopwatch.StartNew();
+            var outcomes = CompileAll(package, ids, cache, json);
+            var wall = clock.Elapsed.TotalMilliseconds;
+            if (emitDirectory is not null)
             {
-                var packagePath = Path.Combine(work.FullName, "package.lava");
-                File.WriteAllBytes(packagePath, package.Bytes);
-                var clock = Stopwatch.StartNew();
-                var outcomes = CompileAll(package, packagePath, ids, cache, json);
-                var wall = clock.Elapsed.TotalMilliseconds;
-                if (emitDirectory is not null)
+                Directory.CreateDirectory(emitDirectory);
+                foreach (var o in outcomes.Where(o => o.Variant is not null))
                 {
-                    Directory.CreateDirectory(emitDirectory);
-                    foreach (var o in outcomes.Where(o => o.Variant is not null))
-                    {
-                        // The name is a checked package name (ManifestRules); never written through a link.
-                        LavaAccel.Host.RegularFiles.Write(Path.Combine(emitDirectory, $"{package.Manifest.Name}-{o.Target.ToString().Replace('/', '_')}{o.Variant!.Entry.Extension}"), File.ReadAllBytes(o.Variant.ArtifactPath), "emitted artifact");
-                    }
+                    // The name is a checked package name (ManifestRules); never written through a link.
+                    LavaAccel.Host.RegularFiles.Write(Path.Combine(emitDirectory, $"{package.Manifest.Name}-{o.Target.ToString().Replace('/', '_')}{o.Variant!.Entry.Extension}"), File.ReadAllBytes(o.Variant.ArtifactPath), "emitted artifact");
                 }
-                Report(outcomes, wall, json);
-                var failed = outcomes.Count(o => o.Error is not null);
-                if (failed > 0 && !json)
-                {
-                    CliOutput.Error($"{failed} of {outcomes.Count} targets failed to compile (see the table)");
-                }
-                return failed > 0 ? 1 : 0;
             }
-            finally
+            Report(outcomes, wall, json);
+            var failed = outcomes.Count(o => o.Error is not null);
+            if (failed > 0 && !json)
             {
-                work.Delete(recursive: true);
+                CliOutput.Error($"{failed} of {outcomes.Count} targets failed to compile (see the table)");
             }
+            return failed > 0 ? 1 : 0;
         });
         return command;
     }
@@ -79,7 +69,7 @@ internal static class CompileCommand
         return ids.Length > 0 ? ids : throw new LavaException("--targets names no target");
     }
 
-    private static List<Outcome> CompileAll(Package package, string packagePath, TargetId[] ids, VariantCache cache, bool json)
+    private static List<Outcome> CompileAll(Package package, TargetId[] ids, VariantCache cache, bool json)
     {
         var results = new ConcurrentDictionary<TargetId, Outcome>();
         void CompileOne(TargetId id, Action? done)
@@ -87,7 +77,7 @@ internal static class CompileCommand
             var clock = Stopwatch.StartNew();
             try
             {
-                var variant = cache.GetOrCompile(package, packagePath, id, pin: true);
+                var variant = cache.GetOrCompile(package, id, pin: true);
                 results[id] = new Outcome(id, variant, null, clock.Elapsed.TotalMilliseconds);
             }
             catch (LavaException e)

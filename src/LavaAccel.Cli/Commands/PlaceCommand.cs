@@ -37,7 +37,9 @@ internal static class PlaceCommand
             var work = LocalPlacement.Work(package, signature, range, bound);
             var cache = new VariantCache();
             var history = new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path));
-            var decision = LocalPlacement.Place(work, package, signature, new PlacementConstraints(kind, result.GetValue(target)), cache, history, allDevices: true);
+            var wanted = result.GetValue(target);
+            var targetKind = wanted is null ? null : LavaAccel.Backends.BackendRegistry.For(TargetId.Parse(wanted)).DeviceKind(TargetId.Parse(wanted));
+            var decision = LocalPlacement.Place(work, package, signature, new PlacementConstraints(kind, wanted, TargetDeviceKind: targetKind), cache, history, allDevices: true);
             if (result.GetValue(CliOutput.JsonOption))
             {
                 CliOutput.Json(new JsonObject

@@ -22,7 +22,7 @@ internal static class RunCommand
             var outs = set.ReadOuts(result);
             var package = KernelLauncher.OpenInput(options.Input, options.Defines);
             // auto: the scheduler places the job (and explains why); otherwise the named target.
-            var choice = options.Target == "auto" ? null : TargetSelector.Choose(options.Target);
+            var choice = TargetSelector.Parse(options.Target) is { } named ? TargetSelector.Check(named, package) : null;
             var report = CliOutput.WithProgress(json, "compiling", progress => KernelLauncher.Launch(package, options, choice, s => progress(s)));
             foreach (var (name, file) in outs)
             {

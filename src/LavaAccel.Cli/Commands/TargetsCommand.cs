@@ -13,7 +13,7 @@ internal static class TargetsCommand
         var command = new Command("targets", "List every target this build can compile for, and which of them this machine can run");
         command.SetAction(result =>
         {
-            var rows = BackendRegistry.All.SelectMany(b => b.Targets.Select(t => (Target: t, Why: b.WhyNotRunnable(t), Input: b.Name == "ilgpu" ? "csharp" : "opencl-c"))).ToArray();
+            var rows = BackendRegistry.All.SelectMany(b => b.Targets.Select(t => (Target: t, Why: b.WhyNotRunnable(t), Input: b.InputLanguage))).ToArray();
             if (result.GetValue(CliOutput.JsonOption))
             {
                 CliOutput.Json(new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
@@ -30,7 +30,7 @@ internal static class TargetsCommand
             var table = new Table().Border(TableBorder.Simple).AddColumn("target").AddColumn("kernels").AddColumn("compile").AddColumn("run here");
             foreach (var (target, why, input) in rows)
             {
-                table.AddRow(target.ToString(), input == "csharp" ? "C#" : "OpenCL C", "yes", why is null ? (target.Arch == "aarch64" && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.Arm64 ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
+                table.AddRow(target.ToString(), input == "csharp" ? "C#" : "OpenCL C", "yes", why is null ? (LavaAccel.Runtime.Runners.RunnerRegistry.For(target).Execution(target) == "qemu" ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
             }
             CliOutput.Out.Write(table);
             return 0;

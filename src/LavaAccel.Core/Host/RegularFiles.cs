@@ -18,7 +18,7 @@ public static unsafe partial class RegularFiles
     private const int CloseOnExec = 0x80000;
     private const int EmptyPath = 0x1000; // AT_EMPTY_PATH
     private const uint StatxType = 0x1, StatxSize = 0x200;
-    private const int TypeMask = 0xF000, RegularType = 0x8000;
+    private const int TypeMask = 0xF000, RegularType = 0x8000, DirectoryType = 0x4000;
 
     // O_NOFOLLOW differs between the two architectures lava runs on.
     private static int NoFollow => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
@@ -31,6 +31,14 @@ public static unsafe partial class RegularFiles
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     private static partial int Truncate(int fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "fstatfs", SetLastError = true)]
+    private static partial int StatFs(int fd, byte* buffer);
+
+    // Kernel interfaces that look like regular files: writing one changes the machine (procfs,
+    // sysfs, cgroup, debugfs, tracefs, securityfs, configfs, efivarfs, bpf, pstore).
+    private static readonly long[] KernelFileSystems =
+        [0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673, 0x62656570, unchecked((long)0xde5e81e4u), unchecked((long)0xcafe4a11u), 0x6165676c];
 
     /// <summary>
     /// Reads <paramref name="path"/> (<paramref name="what"/> names it in errors): a regular file
@@ -90,6 +98,11 @@ public static unsafe partial class RegularFiles
     public static void Write(string path, ReadOnlySpan<byte> bytes, string what)
     {
         using var handle = OpenRegular(path, WriteOnly | Create | NoFollow, Convert.ToInt32("644", 8), what, out _);
+        var fs = stackalloc byte[128];
+        if (StatFs((int)handle.DangerousGetHandle(), fs) == 0 && KernelFileSystems.Contains(*(long*)fs))
+        {
+            throw new LavaException($"{what} '{path}' is a kernel interface (procfs, sysfs …), not a file: refused");
+        }
         if (Truncate((int)handle.DangerousGetHandle(), 0) != 0)
         {
             throw new LavaException($"cannot write {what} '{path}': errno {Marshal.GetLastPInvokeError()}");
@@ -105,6 +118,7 @@ public static unsafe partial class RegularFiles
             var errno = Marshal.GetLastPInvokeError();
             throw new LavaException(errno switch
             {
+                2 when (flags & Create) != 0 => $"{what} '{path}' cannot be created: its directory does not exist",
                 2 => $"{what} '{path}' does not exist",
                 13 => $"{what} '{path}' cannot be opened: permission denied",
                 40 => $"{what} '{path}' is a symbolic link: refused",
@@ -124,7 +138,9 @@ public static unsafe partial class RegularFiles
         if ((fileMode & TypeMask) != RegularType)
         {
             handle.Dispose();
-            throw new LavaException($"{what} '{path}' is not a regular file (a device, FIFO or socket): refused");
+            throw new LavaException((fileMode & TypeMask) == DirectoryType
+                ? $"{what} '{path}' is a directory"
+                : $"{what} '{path}' is not a regular file (a device, FIFO or socket): refused");
         }
         size = *(long*)(buffer + 40);
         return handle;

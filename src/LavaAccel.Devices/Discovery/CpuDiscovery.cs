@@ -35,7 +35,6 @@ public static class CpuDiscovery
             ClockGhz = new DeviceClock { Boost = clock > 0 ? Math.Round(clock, 3) : null },
             PeakGflops = new DevicePeaks { Fp32 = Math.Round(cores * clock * fp32PerCycle, 1), Fp64 = Math.Round(cores * clock * fp32PerCycle / 2, 1) },
             Memory = new DeviceMemory { SizeGib = Math.Round(MemTotalGib(), 2), BandwidthGbs = Math.Round(bandwidthGbs, 1), Type = "system memory" },
-            Targets = runnable.Select(t => t.Id.ToString()).ToArray(),
             Ingests = ["llvm-bitcode"],
             Toolchains = ["llvm-19", "ld.lld-19"],
             Sources = [new DeviceSource { Title = "discovered from /proc/cpuinfo, /proc/meminfo and /sys/devices/system/cpu", Url = "file:///proc/cpuinfo" }],

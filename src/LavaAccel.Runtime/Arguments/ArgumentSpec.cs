@@ -6,8 +6,9 @@ namespace LavaAccel.Runtime;
 /// by <see cref="ArgumentBinder"/>.
 /// </summary>
 /// <param name="Name">The parameter's name.</param>
-/// <param name="Value">The value text (trimmed).</param>
-public readonly record struct ArgumentSpec(string Name, string Value)
+/// <param name="Value">The value text (trimmed); empty when <paramref name="Npy"/> holds the value.</param>
+/// <param name="Npy">A buffer's value as the bytes of a .npy file (sent with a job), or null.</param>
+public readonly record struct ArgumentSpec(string Name, string Value, byte[]? Npy = null)
 {
     /// <summary>Parses <c>NAME=VALUE</c>.</summary>
     public static ArgumentSpec Parse(string text)
@@ -28,5 +29,5 @@ public readonly record struct ArgumentSpec(string Name, string Value)
         parameter.Kind == KernelArgumentKind.Buffer ? BufferGenerators.Bytes(Value, parameter, $"argument '{Name}' ({parameter})") : null;
 
     /// <inheritdoc />
-    public override string ToString() => $"{Name}={Value}";
+    public override string ToString() => Npy is null ? $"{Name}={Value}" : $"{Name}=<.npy, {Npy.Length} bytes>";
 }

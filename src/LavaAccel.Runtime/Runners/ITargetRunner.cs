@@ -28,6 +28,13 @@ public interface ITargetRunner
     /// </summary>
     string? WhyNotUncontained(TargetId target);
 
+    /// <summary>
+    /// What every job of <paramref name="target"/> pays besides its kernel in a ready sandbox: the
+    /// device runtime's start and build (PoCL compiles the SPIR in each job's worker; the CUDA
+    /// driver JIT-compiles the PTX; the .NET worker starts). The scheduler counts it.
+    /// </summary>
+    double StartupSeconds(TargetId target) => 0;
+
     /// <summary>What the sandbox holds and which worker it starts for <paramref name="request"/>.</summary>
     WorkerImage Image(RunRequest request);
 

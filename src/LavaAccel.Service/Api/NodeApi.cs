@@ -84,7 +84,7 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
     public override Task FetchVariant(FetchVariantRequest request, IServerStreamWriter<VariantChunk> responseStream, ServerCallContext context)
     {
         NodeOf(context);
-        if (!Package.IsDigest(request.Key))
+        if (!Digest.IsDigest(request.Key))
         {
             throw RpcErrors.Invalid($"'{request.Key}' is not a variant key");
         }

@@ -64,7 +64,7 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
         }
         metrics.Uploaded(buffer.Length);
         var bytes = buffer.ToArray();
-        var digest = Package.Sha256Hex(bytes);
+        var digest = Digest.Of(bytes).ToString();
         if (expected.Length > 0 && expected != digest)
         {
             throw RpcErrors.Invalid($"the upload's digest is {digest}, not {expected} (corrupted in transit?)");

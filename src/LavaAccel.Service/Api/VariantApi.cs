@@ -21,7 +21,7 @@ public sealed class VariantApi(PackageStore packages, VariantCache cache) : Vari
         {
             try
             {
-                var variant = cache.GetOrCompile(package, packages.PathOf(package.Digest), targets[i]);
+                var variant = cache.GetOrCompile(package, targets[i]);
                 results[i] = Describe(targets[i], variant.Key, variant.Entry);
             }
             catch (LavaException e)

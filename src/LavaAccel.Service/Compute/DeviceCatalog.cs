@@ -114,10 +114,6 @@ public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions
                 ProfileJson = JsonSerializer.Serialize(profile, DeviceJsonContext.Default.DeviceProfile),
             };
             device.Targets.AddRange(profile.Targets);
-            if (profile.Kind == "cpu")
-            {
-                device.Targets.Add("ilgpu/cpu");
-            }
             if (onlyTargets is not null)
             {
                 var kept = device.Targets.Where(onlyTargets.Contains).ToList();

@@ -40,7 +40,7 @@ public sealed class NodePackageCache(string directory) : IPackageSource
 
     /// <inheritdoc />
     public string PathOf(string digest) =>
-        Package.IsDigest(digest)
-            ? Path.Combine(_directory, digest[7..] + ".lava")
+        Digest.TryParse(digest, out var parsed)
+            ? Path.Combine(_directory, parsed.Hex + ".lava")
             : throw new LavaException($"'{digest}' is not a package digest");
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
@@ -32,8 +31,6 @@ public sealed record RemoteNodeOptions(string Controller, string Certificate, st
 /// </summary>
 public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
 {
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
-
     /// <summary>Runs until <paramref name="stop"/>.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
@@ -58,11 +55,11 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         }
         var packages = new NodePackageCache(Path.Combine(LavaHome.Path, "node-packages"));
         await using var deployment = new Deployment(LavaHome.Path, options.Service.PoolSize);
-        var runner = new JobRunner(packages, new VariantCache(compile: (path, target, output) => FetchOrCompile(controller, path, target, output)), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
+        var runner = new JobRunner(packages, new VariantCache(compile: request => FetchOrCompile(controller, request)), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
         var interval = await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
         log.LogInformation("node {Node} joined {Controller} with {Count} device(s): {Targets}", name, options.Controller, devices.Count, string.Join(", ", devices.SelectMany(d => d.Targets).Distinct()));
-        var loops = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => WorkAsync(controller, packages, runner, stop)).ToList();
-        loops.Add(HeartbeatAsync(controller, devices, interval, stop));
+        var worker = new NodeWorker(new ControllerJobSource(controller, packages, log), runner, name, log);
+        var loops = new List<Task> { worker.RunAsync(options.Workers, stop), HeartbeatAsync(controller, devices, worker, interval, stop) };
         try
         {
             await Task.WhenAll(loops).ConfigureAwait(false);
@@ -75,9 +72,9 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
 
     // A variant the controller already compiled for the same key (same IR, target and backend
     // fingerprint) is fetched; anything else is compiled here.
-    private CompileResult FetchOrCompile(NodeService.NodeServiceClient controller, string packagePath, TargetId target, string output)
+    private CompileResult FetchOrCompile(NodeService.NodeServiceClient controller, CompileRequest request)
     {
-        var key = VariantKey.Compute(Package.Load(packagePath), target);
+        var (packagePath, target, output, key) = (request.PackagePath, request.Target, request.OutputPath, request.Key);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -124,31 +121,29 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         }
     }
 
-    private async Task HeartbeatAsync(NodeService.NodeServiceClient controller, List<Device> devices, TimeSpan interval, CancellationToken stop)
+    private async Task HeartbeatAsync(NodeService.NodeServiceClient controller, List<Device> devices, NodeWorker worker, TimeSpan interval, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
         {
             try
             {
-                var request = new HeartbeatRequest { RunningJobs = _running.Count, FreeMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes };
-                request.Running.AddRange(_running.Keys);
+                var running = worker.Running;
+                var request = new HeartbeatRequest { RunningJobs = running.Count, FreeMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes };
+                request.Running.AddRange(running);
                 var reply = await controller.HeartbeatAsync(request, deadline: DateTime.UtcNow + interval * 3, cancellationToken: stop).ConfigureAwait(false);
                 foreach (var id in reply.Cancel)
                 {
-                    if (_running.TryGetValue(id, out var cancel))
-                    {
-                        await CancelQuietly(cancel).ConfigureAwait(false);
-                    }
+                    await worker.CancelAsync(id).ConfigureAwait(false);
                 }
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
             {
                 // Declared dead (a pause longer than the controller's patience): its jobs were re-placed.
                 log.LogWarning("the controller declared this node dead; registering again");
-                foreach (var cancel in _running.Values)
+                foreach (var id in worker.Running)
                 {
-                    await CancelQuietly(cancel).ConfigureAwait(false);
+                    await worker.CancelAsync(id).ConfigureAwait(false);
                 }
                 await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
             }
@@ -160,105 +155,6 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
             {
                 // The heartbeat must outlive any one failure, or the node turns into a zombie.
                 log.LogError(e, "heartbeat failed");
-            }
-        }
-    }
-
-    // A job's token may be disposed by its worker between being looked up and being cancelled.
-    private static async Task CancelQuietly(CancellationTokenSource cancel)
-    {
-        try
-        {
-            await cancel.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // the job already ended
-        }
-    }
-
-    private async Task WorkAsync(NodeService.NodeServiceClient controller, NodePackageCache packages, JobRunner runner, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            ClaimReply claim;
-            try
-            {
-                claim = await controller.ClaimAsync(new ClaimRequest { WaitMs = 5000 }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: stop).ConfigureAwait(false);
-            }
-            catch (RpcException e) when (!stop.IsCancellationRequested)
-            {
-                log.LogDebug("claim failed: {Detail}", e.Status.Detail);
-                await Task.Delay(500, stop).ConfigureAwait(false);
-                continue;
-            }
-            if (claim.JobId.Length == 0)
-            {
-                continue;
-            }
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            _running[claim.JobId] = cancel;
-            JobResult result;
-            try
-            {
-                await packages.EnsureAsync(claim.Request.PackageDigest, controller, cancel.Token).ConfigureAwait(false);
-                result = await runner.RunAsync(new Job { Id = claim.JobId, Owner = claim.Owner }, claim.Request, claim.MemoryLimitBytes, cancel.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-            {
-                // Whatever went wrong, the job ends failed with the reason, and this worker goes on.
-                var reason = e switch
-                {
-                    RpcException r => $"fetching the package failed: {r.Status.Detail}",
-                    LavaException => e.Message,
-                    _ => $"internal error on node: {e.GetType().Name}: {e.Message}",
-                };
-                result = new JobResult(JobStates.Failed, reason, claim.Request.Target, 0, false, new JobUsage(), []);
-            }
-            if (stop.IsCancellationRequested)
-            {
-                return; // the controller re-places it when this node is declared dead or registers again
-            }
-            // Still reported in heartbeats until the controller has the result, or it would be re-queued meanwhile.
-            try
-            {
-                await CompleteAsync(controller, claim.JobId, claim.Attempt, result, stop).ConfigureAwait(false);
-            }
-            finally
-            {
-                _running.TryRemove(claim.JobId, out _);
-            }
-        }
-    }
-
-    // Until the controller has it (or this node stops): a lost result would leave the job running
-    // until the controller notices the node no longer reports it.
-    private async Task CompleteAsync(NodeService.NodeServiceClient controller, string id, int attempt, JobResult result, CancellationToken stop)
-    {
-        var request = new CompleteRequest { JobId = id, Attempt = attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage };
-        request.Outputs.AddRange(result.Outputs);
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                var reply = await controller.CompleteAsync(request, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: stop).ConfigureAwait(false);
-                if (!reply.Accepted)
-                {
-                    log.LogWarning("the controller refused the result of {Job} (re-placed or cancelled meanwhile)", id);
-                }
-                return;
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && request.Outputs.Count > 0)
-            {
-                // Outputs larger than the controller accepts: the job fails, saying so.
-                request.Outputs.Clear();
-                request.State = JobStates.Failed;
-                request.Error = $"the job's outputs are larger than the controller accepts ({e.Status.Detail})";
-            }
-            catch (RpcException e) when (!stop.IsCancellationRequested)
-            {
-                log.LogWarning("reporting {Job} failed ({Detail}); retrying", id, e.Status.Detail);
-                await Task.Delay(1000, stop).ConfigureAwait(false);
             }
         }
     }

@@ -114,22 +114,33 @@ public sealed class JobStore(ServiceDatabase database)
         Changed.Pulse();
         var job = Get(id)!;
         var parsed = SubmitJobRequest.Parser.ParseFrom(request);
-        var left = DeviceSecondsLeft(job.Owner);
-        if (left is { } seconds && (parsed.TimeLimitSeconds <= 0 || parsed.TimeLimitSeconds > seconds))
-        {
-            parsed.TimeLimitSeconds = Math.Max(seconds, 0.001);
-        }
+        var left = GrantDeviceSeconds(job, parsed);
         return new ClaimedJob(job, parsed, memory, left);
     }
 
-    /// <summary>What is left of <paramref name="owner"/>'s device-seconds quota, or null without one.</summary>
-    public double? DeviceSecondsLeft(string owner)
+    // The owner's device-seconds quota, less what they used and what their other running jobs
+    // were granted: jobs claimed at the same moment share what is left instead of each getting
+    // all of it. This job's time limit is cut to its share, and the grant recorded.
+    private double? GrantDeviceSeconds(Job job, SubmitJobRequest request)
     {
         using var connection = database.Open();
-        return ServiceDatabase.Scalar(connection, """
-            SELECT u.max_device_seconds - IFNULL((SELECT SUM(device_ms) FROM jobs WHERE owner = u.name), 0) / 1000.0
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (ServiceDatabase.Scalar(connection, """
+            SELECT u.max_device_seconds
+                   - IFNULL((SELECT SUM(device_ms) FROM jobs WHERE owner = u.name), 0) / 1000.0
+                   - IFNULL((SELECT SUM(granted_seconds) FROM jobs WHERE owner = u.name AND state = 'running' AND id <> $id), 0)
             FROM users u WHERE u.name = $o AND u.max_device_seconds IS NOT NULL
-            """, ("$o", owner)) is double left ? left : null;
+            """, ("$o", job.Owner), ("$id", job.Id)) is not double left)
+        {
+            return null;
+        }
+        if (request.TimeLimitSeconds <= 0 || request.TimeLimitSeconds > left)
+        {
+            request.TimeLimitSeconds = Math.Max(left, 0.001);
+        }
+        ServiceDatabase.Execute(connection, "UPDATE jobs SET granted_seconds = $g WHERE id = $id", ("$g", request.TimeLimitSeconds), ("$id", job.Id));
+        transaction.Commit();
+        return left;
     }
 
     /// <summary>

@@ -47,11 +47,7 @@ public sealed class PackageStore(ServiceDatabase database, string dataDirectory)
     /// <summary>The stored file of a digest.</summary>
     public string PathOf(string digest)
     {
-        if (!Package.IsDigest(digest))
-        {
-            throw new LavaException($"'{digest}' is not a package digest (sha256: and 64 lower-case hex digits)");
-        }
-        return Path.Combine(_directory, digest[7..] + ".lava");
+        return Path.Combine(_directory, Digest.Parse(digest, "a package digest").Hex + ".lava");
     }
 
     /// <summary>A stored package (checked when first read, then kept; at most a few hundred).</summary>

@@ -72,6 +72,7 @@ public sealed class ServiceDatabase
                 finished_ms INTEGER NOT NULL DEFAULT 0,
                 attempts INTEGER NOT NULL DEFAULT 0,
                 node_losses INTEGER NOT NULL DEFAULT 0,
+                granted_seconds REAL NOT NULL DEFAULT 0,
                 cancel_requested INTEGER NOT NULL DEFAULT 0,
                 wall_ms REAL NOT NULL DEFAULT 0,
                 cpu_ms REAL NOT NULL DEFAULT 0,
@@ -104,7 +105,7 @@ public sealed class ServiceDatabase
                 columns.Add(reader.GetString(1));
             }
         }
-        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"), ("node_losses", "INTEGER NOT NULL DEFAULT 0") })
+        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"), ("node_losses", "INTEGER NOT NULL DEFAULT 0"), ("granted_seconds", "REAL NOT NULL DEFAULT 0") })
         {
             if (!columns.Contains(column))
             {

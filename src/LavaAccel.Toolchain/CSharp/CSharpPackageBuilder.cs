@@ -44,7 +44,7 @@ internal static class CSharpPackageBuilder
             Name = packageName,
             Version = options.Version,
             IrFormat = Manifest.IlgpuFormat,
-            IrDigest = Package.Sha256Hex(il),
+            IrDigest = Digest.Of(il).ToString(),
             LanguageVersion = "csharp-" + CSharpCompiler.Language.ToString()["CSharp".Length..],
             Defines = options.Defines.ToArray(),
             Features = [.. features],

@@ -117,6 +117,9 @@ public sealed class BadInputTests(KernelWorkspace workspace) : IClassFixture<Ker
         { ["--arg", "a=2", "--arg", "x=ones:64", "--arg", "y=ones:64", "--memory-limit", "99999999999T"], "at most 1P" },
         { ["--arg", "a=1e999", "--arg", "x=ones:64", "--arg", "y=ones:64"], "'1e999' is not a valid float" },
         { ["--arg", "a=2", "--arg", "x=@/dev/zero", "--arg", "y=ones:64"], "not a regular file" },
+        { ["--arg", "a=2", "--arg", "x=@/tmp", "--arg", "y=ones:64"], "is a directory" },
+        { ["--arg", "a=2", "--arg", "x=ones:64", "--arg", "y=ones:64", "--out", "y=/proc/self/comm"], "is a kernel interface" },
+        { ["--arg", "a=2", "--arg", "x=ones:64", "--arg", "y=ones:64", "--out", "y=/nonexistent/d/y.npy"], "its directory does not exist" },
     };
 
     [Theory]
@@ -187,5 +190,31 @@ public sealed class BadInputTests(KernelWorkspace workspace) : IClassFixture<Ker
     {
         var path = workspace.WriteFile("long.cl", $"__kernel void {new string('k', 600)}(__global int* x) {{ x[0] = 1; }}");
         AssertCleanError(Lava("pack", path, "-o", Path.ChangeExtension(path, ".lava")), "is not an identifier of 1 to 511 characters");
+    }
+
+    [Fact]
+    public void Huge_work_group_memory_and_overflowing_ranges_are_refused()
+    {
+        var local = workspace.WriteFile("local.cl", "__kernel void k(__global int* y, __local int* l) { l[get_local_id(0)] = 1; y[get_global_id(0)] = l[0]; }");
+        AssertCleanError(Lava("run", local, "--kernel", "k", "--global", "4", "--local", "4", "--arg", "y=zeros:4", "--arg", "l=local:4000000000"), "more work-group memory than lava gives a kernel");
+        AssertCleanError(Lava("run", Saxpy, "--kernel", "saxpy", "--global", "4294967296,4294967296", "--arg", "a=2", "--arg", "x=ones:4", "--arg", "y=ones:4"), "more than 2^62 work-items");
+    }
+
+    [Fact]
+    public void A_compiler_crash_is_one_line()
+    {
+        // clang-15 crashes on a function pointer cast from buffer data (found by the red team).
+        var path = workspace.WriteFile("fptr.cl", "#pragma OPENCL EXTENSION __cl_clang_function_pointers : enable\nint g(int x){return x+1;}\n__kernel void k(__global int* y){ int (*p)(int) = g; if (y[1]) p = (int(*)(int))(ulong)y[2]; y[0]=p(y[0]); }\n");
+        var result = Lava("pack", path, "-o", Path.ChangeExtension(path, ".lava"));
+        Assert.True(result.ExitCode is 1 or 2, result.ToString());
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(result.Stderr.Contains("crashed", StringComparison.Ordinal) || result.Stderr.Contains("indirect call", StringComparison.Ordinal), result.Stderr);
+    }
+
+    [Fact]
+    public void A_package_of_an_unknown_code_format_is_refused()
+    {
+        var path = Edited(m => m["irFormat"] = "x86_64-linux-gnu/llvm-19");
+        AssertCleanError(Lava("inspect", path), "is not one lava reads");
     }
 }

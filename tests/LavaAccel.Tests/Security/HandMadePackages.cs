@@ -23,11 +23,40 @@ internal static class HandMadePackages
         {
             Name = Path.GetFileNameWithoutExtension(fileName),
             IrFormat = ClangFrontend.IrFormat,
-            IrDigest = Package.Sha256Hex(ir),
+            IrDigest = Digest.Of(ir).ToString(),
             LanguageVersion = "CL1.2",
             Kernels = KernelSignatureReader.Read(module, fileName),
         };
         return new Package(manifest, ir, new Dictionary<string, byte[]> { [fileName] = System.Text.Encoding.UTF8.GetBytes(source) });
+    }
+
+    /// <summary>
+    /// LLVM IR written by hand (assembled with llvm-as-19), packed with the signatures its metadata
+    /// declares: what clang would never emit, such as attributes that make the code generator call.
+    /// </summary>
+    public static Package FromLlvmIr(string directory, string name, string ir)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(directory, Guid.NewGuid().ToString("N"))).FullName;
+        var text = Path.Combine(dir, name + ".ll");
+        var bitcode = Path.Combine(dir, name + ".bc");
+        File.WriteAllText(text, ir);
+        using (var llvmAs = System.Diagnostics.Process.Start("llvm-as-19", [text, "-o", bitcode])!)
+        {
+            llvmAs.WaitForExit();
+            Assert.Equal(0, llvmAs.ExitCode);
+        }
+        var code = File.ReadAllBytes(bitcode);
+        using var context = new LlvmContext();
+        using var module = context.ParseBitcode(code, name);
+        var manifest = new Manifest
+        {
+            Name = name,
+            IrFormat = Manifest.LavaIrFormat,
+            IrDigest = Digest.Of(code).ToString(),
+            LanguageVersion = "CL1.2",
+            Kernels = KernelSignatureReader.Read(module, name),
+        };
+        return new Package(manifest, code, new Dictionary<string, byte[]>());
     }
 
     /// <summary>The bytes of <paramref name="package"/> with its <c>manifest.json</c> replaced by <paramref name="manifestJson"/>.</summary>

@@ -33,6 +33,11 @@ public sealed class KernelEscapeTests(KernelWorkspace workspace) : IClassFixture
             "constructors"
         },
         {
+            "alias",
+            "void real(void) { }\nvoid al(void) __attribute__((alias(\"real\")));\n__kernel void k(__global long* out) { al(); out[0] = 1; }",
+            "an alias"
+        },
+        {
             "section",
             "__constant long planted __attribute__((section(\".init_array\"))) = 0;\n__kernel void k(__global long* out) { out[0] = planted; }",
             "explicit section"
@@ -78,5 +83,51 @@ public sealed class KernelEscapeTests(KernelWorkspace workspace) : IClassFixture
         Assert.Contains("its manifest says argument 'out'", error.Message);
         Assert.Contains("global double*", error.Message);
         Assert.Contains("global float*", error.Message);
+    }
+
+    // Found by the red team: a function attribute makes the code generator call a function it names
+    // (here the C library's abort) in the function's prologue, where no call instruction shows.
+    private const string ProbeStack = """
+        target datalayout = "e-i64:64-v16:16-v24:32-v32:32-v48:64-v96:128-v192:256-v256:256-v512:512-v1024:1024-G1"
+        target triple = "spir64-unknown-unknown"
+
+        define spir_func void @helper(ptr addrspace(1) %cmd) #1 {
+        entry:
+          %buf = alloca [16384 x i8], align 16
+          call void @llvm.memset.p0.i64(ptr %buf, i8 1, i64 16384, i1 true)
+          %v = load volatile i8, ptr %buf
+          store volatile i8 %v, ptr addrspace(1) %cmd
+          ret void
+        }
+
+        define spir_kernel void @k(ptr addrspace(1) %y) #0 !kernel_arg_addr_space !3 !kernel_arg_access_qual !4 !kernel_arg_type !5 !kernel_arg_base_type !5 !kernel_arg_type_qual !6 !kernel_arg_name !7 {
+        entry:
+          call spir_func void @helper(ptr addrspace(1) %y)
+          ret void
+        }
+        declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
+
+        attributes #0 = { nounwind }
+        attributes #1 = { noinline nounwind "probe-stack"="abort" }
+        !opencl.ocl.version = !{!1}
+        !opencl.spir.version = !{!1}
+        !1 = !{i32 1, i32 2}
+        !3 = !{i32 1}
+        !4 = !{!"none"}
+        !5 = !{!"char*"}
+        !6 = !{!""}
+        !7 = !{!"y"}
+        """;
+
+    [Fact]
+    public void A_function_attribute_that_makes_the_code_generator_call_is_refused()
+    {
+        var package = HandMadePackages.FromLlvmIr(workspace.Root, "probe", ProbeStack);
+        var path = workspace.WriteFile("probe.lava", package.Bytes);
+        foreach (var target in new[] { "opencl/spir", "cpu/x86_64/x86-64-v2" })
+        {
+            var error = Assert.Throws<LavaException>(() => CompileWorkerClient.Compile(path, TargetId.Parse(target), Path.Combine(workspace.Root, $"v-{Guid.NewGuid():N}")));
+            Assert.Contains("probe-stack", error.Message);
+        }
     }
 }

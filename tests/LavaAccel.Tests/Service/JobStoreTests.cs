@@ -116,4 +116,21 @@ public sealed class JobStoreTests : IDisposable
         Assert.Equal(2.5, claimed.DeviceSecondsLeft);
         Assert.Equal(2.5, claimed.Request.TimeLimitSeconds);
     }
+
+    [Fact]
+    public void Jobs_claimed_together_share_the_device_seconds_left()
+    {
+        // Found by the red team: two claims at once each got the whole remainder.
+        var users = new UserStore(new ServiceDatabase(_data.FullName));
+        var owner = new UserAccount("shared", false, MaxDeviceSeconds: 3);
+        users.Add(owner);
+        for (var i = 0; i < 2; i++)
+        {
+            _jobs.Submit(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k" }, 0);
+        }
+        var first = _jobs.ClaimNext("a")!;
+        var second = _jobs.ClaimNext("b")!;
+        Assert.Equal(3, first.Request.TimeLimitSeconds);
+        Assert.True(second.DeviceSecondsLeft <= 0, $"the second job was granted {second.DeviceSecondsLeft} s of a quota the first holds");
+    }
 }

@@ -247,7 +247,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
             bytes.AddRange(chunk.Data);
         }
         Assert.Equal(compiled.SizeBytes, bytes.Count);
-        Assert.Equal(compiled.Digest, Package.Sha256Hex(bytes.ToArray()));
+        Assert.Equal(compiled.Digest, Digest.Of(bytes.ToArray()).ToString());
         var stranger = new VariantService.VariantServiceClient(other.Channel);
         var denied = await Assert.ThrowsAsync<RpcException>(async () => await stranger.ListVariantsAsync(new ListVariantsRequest { PackageDigest = package.Digest }, other.Call()));
         Assert.Equal(StatusCode.NotFound, denied.StatusCode);

@@ -1,6 +1,6 @@
 using LavaAccel.Llvm;
 
-namespace LavaAccel.Scheduling;
+namespace LavaAccel.Backends.Analysis;
 
 /// <summary>
 /// A static estimate of one work-item's work, from the package's LAVA IR: floating-point operations
