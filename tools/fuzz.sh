@@ -26,7 +26,7 @@ dotnet publish "$root/fuzz/LavaAccel.Fuzz/LavaAccel.Fuzz.csproj" -c Release -o "
 # An uninstrumented copy replays findings (instrumented code needs AFL's shared memory).
 cp -r "$out/bin" "$out/replay"
 # Coverage for lava's own code (SharpFuzz instruments the assemblies in place).
-for assembly in LavaAccel.Core LavaAccel.Runtime LavaAccel.Backends; do
+for assembly in LavaAccel.Core LavaAccel.Execution LavaAccel.Backends; do
   "$tools/sharpfuzz" "$out/bin/$assembly.dll" >/dev/null
 done
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using LavaAccel.Cache;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Sandbox;
 using LavaAccel.Toolchain;
 

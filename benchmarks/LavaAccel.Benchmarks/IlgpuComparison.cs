@@ -3,7 +3,7 @@ using System.Text;
 using LavaAccel.Backends;
 using LavaAccel.Backends.Ilgpu;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Benchmarks;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Benchmarks;
 

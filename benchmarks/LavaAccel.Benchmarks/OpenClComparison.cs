@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using LavaAccel.Backends.OpenCl;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Benchmarks;
 

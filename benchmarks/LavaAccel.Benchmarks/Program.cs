@@ -15,7 +15,7 @@ using LavaAccel;
 using LavaAccel.Backends.Benchmarks;
 using LavaAccel.Benchmarks;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 var command = args.Length > 0 ? args[0] : "all";
 string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

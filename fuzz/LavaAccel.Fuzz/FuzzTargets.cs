@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using LavaAccel.Backends;
 using LavaAccel.Llvm;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Fuzz;
 

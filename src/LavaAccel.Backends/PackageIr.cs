@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using LavaAccel.Backends.Analysis;
 using LavaAccel.Llvm;
 

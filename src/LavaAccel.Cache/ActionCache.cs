@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.Text.Json;
 
 namespace LavaAccel.Cache;

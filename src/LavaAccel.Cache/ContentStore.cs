@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.Security.Cryptography;
 
 namespace LavaAccel.Cache;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LavaAccel.Backends;
+using LavaAccel.Host;
 using LavaAccel.Sandbox.Cgroups;
 
 namespace LavaAccel.Sandbox;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using LavaAccel.Backends;
-using LavaAccel.Backends.Cpu;
+using LavaAccel.Host;
 using LavaAccel.Sandbox.Seccomp;
 
 namespace LavaAccel.Sandbox;

@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using LavaAccel.Cache;
 using LavaAccel.Sandbox;
 using LavaAccel.Scheduling;

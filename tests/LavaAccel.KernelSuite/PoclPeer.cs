@@ -1,4 +1,4 @@
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.OpenCl;
 
 namespace LavaAccel.KernelSuite;

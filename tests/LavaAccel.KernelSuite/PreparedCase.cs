@@ -1,4 +1,4 @@
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.KernelSuite;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LavaAccel.Backends;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Toolchain;
 
 namespace LavaAccel.KernelSuite;

@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.Diagnostics;
 using LavaAccel.Llvm;
 

@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using LavaAccel.Llvm;
 
 namespace LavaAccel.Backends.Cpu;

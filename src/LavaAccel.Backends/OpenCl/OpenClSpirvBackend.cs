@@ -1,3 +1,5 @@
+using LavaAccel.Host;
+
 namespace LavaAccel.Backends.OpenCl;
 
 /// <summary>

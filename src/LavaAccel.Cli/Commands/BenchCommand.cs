@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -6,7 +7,7 @@ using LavaAccel.Backends;
 using LavaAccel.Cache;
 using LavaAccel.Cli.Bench;
 using LavaAccel.Devices.Discovery;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using Spectre.Console;
 
 namespace LavaAccel.Cli.Commands;

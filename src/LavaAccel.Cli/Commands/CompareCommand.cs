@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using Spectre.Console;
 
 namespace LavaAccel.Cli.Commands;

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LavaAccel.Backends;
 using LavaAccel.Cache;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using Spectre.Console;
 
 namespace LavaAccel.Cli.Commands;

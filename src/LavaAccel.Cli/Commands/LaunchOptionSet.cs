@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Sandbox;
 
 namespace LavaAccel.Cli.Commands;

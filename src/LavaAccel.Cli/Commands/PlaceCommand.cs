@@ -1,8 +1,9 @@
+using LavaAccel.Host;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LavaAccel.Cache;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Scheduling;
 using Spectre.Console;
 

@@ -30,7 +30,7 @@ internal static class TargetsCommand
             var table = new Table().Border(TableBorder.Simple).AddColumn("target").AddColumn("kernels").AddColumn("compile").AddColumn("run here");
             foreach (var (target, why, input) in rows)
             {
-                table.AddRow(target.ToString(), input == "csharp" ? "C#" : "OpenCL C", "yes", why is null ? (LavaAccel.Runtime.Runners.RunnerRegistry.For(target).Execution(target) == "qemu" ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
+                table.AddRow(target.ToString(), input == "csharp" ? "C#" : "OpenCL C", "yes", why is null ? (LavaAccel.Execution.Runners.RunnerRegistry.For(target).Execution(target) == "qemu" ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
             }
             CliOutput.Out.Write(table);
             return 0;

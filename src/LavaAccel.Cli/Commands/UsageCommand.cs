@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

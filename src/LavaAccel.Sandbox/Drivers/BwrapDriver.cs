@@ -54,7 +54,7 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
             "--new-session", "--cap-drop", "ALL", "--hostname", "lava",
             "--ro-bind", "/usr", "/usr",
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-            "--ro-bind", LavaAccel.Backends.NativeRuntime.Root, WorkerImage.RuntimeInside,
+            "--ro-bind", LavaAccel.Host.NativeRuntime.Root, WorkerImage.RuntimeInside,
             "--bind", job, WorkerImage.JobInside,
             "--ro-bind", variant, WorkerImage.VariantInside,
             "--proc", "/proc", "--dev", "/dev",

@@ -33,7 +33,7 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
         {
             Mounts =
             {
-                new OciMount(LavaAccel.Backends.NativeRuntime.Root, WorkerImage.RuntimeInside, ReadOnly: true),
+                new OciMount(LavaAccel.Host.NativeRuntime.Root, WorkerImage.RuntimeInside, ReadOnly: true),
                 new OciMount(job, WorkerImage.JobInside, ReadOnly: false),
                 new OciMount(variant, WorkerImage.VariantInside, ReadOnly: true),
             },

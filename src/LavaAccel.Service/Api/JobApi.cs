@@ -1,7 +1,7 @@
 using Grpc.Core;
 using LavaAccel.Api.V1;
 using LavaAccel.Backends;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Service.Security;
 using LavaAccel.Service.Storage;
 

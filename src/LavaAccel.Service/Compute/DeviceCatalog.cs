@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.Text.Json;
 using LavaAccel.Api.V1;
 using LavaAccel.Cache;

@@ -13,7 +13,7 @@ namespace LavaAccel.Service.Compute;
 public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions options, ServiceMetrics metrics, ILogger<JobExecutor> log) : BackgroundService
 {
     // The embedded node takes only jobs it can run: those asking for a target its devices run, or auto.
-    private readonly IReadOnlyCollection<string> _targets = LavaAccel.Devices.LocalDevices.Targets(LavaAccel.Cache.LavaHome.Path);
+    private readonly IReadOnlyCollection<string> _targets = LavaAccel.Devices.LocalDevices.Targets(LavaAccel.Host.LavaHome.Path);
 
     /// <summary>This node's name in job records.</summary>
     public string Node => options.NodeName;

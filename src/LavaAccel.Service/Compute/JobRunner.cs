@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using LavaAccel.Api.V1;
 using LavaAccel.Cache;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Sandbox;
 using LavaAccel.Scheduling;
 using LavaAccel.Service.Storage;

@@ -1,3 +1,4 @@
+using LavaAccel.Host;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LavaAccel.Cache;
 using LavaAccel.KernelSuite;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Toolchain;
 
 namespace LavaAccel.Tests.Differential;

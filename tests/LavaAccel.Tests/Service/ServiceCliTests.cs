@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Tests.Service;
 

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;
 using LavaAccel.Api.V1;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Tests.Service;
 

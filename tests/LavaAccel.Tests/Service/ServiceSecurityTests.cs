@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using LavaAccel.Api.V1;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 using LavaAccel.Service;
 using LavaAccel.Service.Storage;
 using LavaAccel.Tests.Security;

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;
 using LavaAccel.Api.V1;
-using LavaAccel.Runtime;
+using LavaAccel.Execution;
 
 namespace LavaAccel.Tests.Service;
 
@@ -207,14 +207,17 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(DeviceEvent.Types.Kind.Snapshot, watch.ResponseStream.Current.Kind);
         using var user = service.NewUser("watch");
-        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
-        await user.Jobs.SubmitJobAsync(SaxpyJob(package), user.Call());
+        // A kernel that keeps running until cancelled: its queue and running counts cannot change
+        // back before the catalog looks (a fast job could come and go between two refreshes).
+        var package = await user.UploadSourceAsync(service.DataDirectory, "spin.cl", Spin);
+        var job = await user.Jobs.SubmitJobAsync(Single(package, "spin", "x"), user.Call());
         var changed = false;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!changed && await watch.ResponseStream.MoveNext(timeout.Token))
         {
             changed = watch.ResponseStream.Current.Kind == DeviceEvent.Types.Kind.Changed;
         }
+        await user.Jobs.CancelJobAsync(new GetJobRequest { Id = job.Id }, user.Call());
         Assert.True(changed);
     }
 
