@@ -60,6 +60,11 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
             "--proc", "/proc", "--dev", "/dev",
             "--ro-bind", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
         };
+        if (image.PrivateTmp)
+        {
+            // Before the read-only paths, which may lie under /tmp.
+            arguments.AddRange(["--size", $"{WorkerImage.PrivateTmpBytes}", "--tmpfs", "/tmp"]);
+        }
         foreach (var path in image.ReadOnlyPaths)
         {
             arguments.AddRange(["--ro-bind", path, path]);
@@ -67,10 +72,6 @@ public sealed class BwrapDriver(SandboxState state) : ISandboxDriver
         foreach (var device in image.Devices)
         {
             arguments.AddRange(["--dev-bind", device, device]);
-        }
-        if (image.PrivateTmp)
-        {
-            arguments.AddRange(["--size", $"{WorkerImage.PrivateTmpBytes}", "--tmpfs", "/tmp"]);
         }
         arguments.AddRange(["--remount-ro", "/", "--chdir", WorkerImage.JobInside, "--clearenv"]);
         foreach (var (name, value) in image.Environment)

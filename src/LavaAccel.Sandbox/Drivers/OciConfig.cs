@@ -34,6 +34,12 @@ public sealed class OciConfig(string rootFs, WorkerImage image, SandboxLimits li
             Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
             Mount("/usr", "bind", "/usr", "rbind", "ro", "nosuid", "nodev"),
         };
+        if (image.PrivateTmp)
+        {
+            // Before the read-only paths, which may lie under /tmp (lava built in a clone there).
+            // Owned by the worker's user (runc 1.1 does not apply a tmpfs mode= here).
+            mounts.Add(Mount("/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", $"uid={UnixFiles.Nobody}", $"gid={UnixFiles.Nobody}", "mode=0700", $"size={WorkerImage.PrivateTmpBytes}"));
+        }
         foreach (var path in image.ReadOnlyPaths)
         {
             mounts.Add(Mount(path, "bind", path, "rbind", "ro", "nosuid", "nodev"));
@@ -41,11 +47,6 @@ public sealed class OciConfig(string rootFs, WorkerImage image, SandboxLimits li
         foreach (var device in image.Devices)
         {
             mounts.Add(Mount(device, "bind", device, "bind", "rw", "nosuid"));
-        }
-        if (image.PrivateTmp)
-        {
-            // Owned by the worker's user (runc 1.1 does not apply a tmpfs mode= here).
-            mounts.Add(Mount("/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", $"uid={UnixFiles.Nobody}", $"gid={UnixFiles.Nobody}", "mode=0700", $"size={WorkerImage.PrivateTmpBytes}"));
         }
         foreach (var mount in Mounts)
         {

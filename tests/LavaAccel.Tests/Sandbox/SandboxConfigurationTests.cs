@@ -51,6 +51,18 @@ public sealed class SandboxConfigurationTests
     }
 
     [Fact]
+    public void Read_only_paths_under_tmp_are_mounted_over_the_private_tmp()
+    {
+        // lava built in a clone under /tmp: its directory must not vanish under the worker's /tmp.
+        var image = WorkerImages.Native("x86_64") with { ReadOnlyPaths = ["/tmp/clone/artifacts/bin"], PrivateTmp = true };
+        using var json = JsonDocument.Parse(new OciConfig("/rootfs", image, SandboxLimits.None, "/lava/x").ToJson());
+        var destinations = json.RootElement.GetProperty("mounts").EnumerateArray().Select(m => m.GetProperty("destination").GetString()).ToList();
+        var tmp = destinations.IndexOf("/tmp");
+        var bin = destinations.IndexOf("/tmp/clone/artifacts/bin");
+        Assert.True(tmp >= 0 && bin > tmp, $"mount order: {string.Join(", ", destinations)}");
+    }
+
+    [Fact]
     public void Allowlist_has_no_duplicates()
     {
         Assert.Equal(SeccompAllowlist.Names.Count, SeccompAllowlist.Names.Distinct().Count());
