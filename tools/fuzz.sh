@@ -45,6 +45,12 @@ for target in "${targets[@]}"; do
   [[ -e "${crashes[0]}" ]] || crashes=()
   [[ -e "${hangs[0]}" ]] || hangs=()
   echo "fuzz $target: ${seconds} s, ${execs:-0} inputs, ${paths:-0} paths, ${#crashes[@]} crashes, ${#hangs[@]} hangs"
+  if [[ "${execs:-0}" == 0 ]]; then
+    # A target that never ran proves nothing: say why (an empty corpus, afl-fuzz refusing to start).
+    echo "  $target: afl-fuzz ran no inputs; see $out/$target.log" >&2
+    tail -n 5 "$out/$target.log" | sed -E "s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/^/  $target: /" >&2
+    failed=1
+  fi
   for crash in "${crashes[@]}"; do
     # Replayed outside AFL: a managed finding prints its exception and exits 1.
     if dotnet "$out/replay/lava-fuzz.dll" "$target" "$crash" 2>"$out/replay.txt"; then
