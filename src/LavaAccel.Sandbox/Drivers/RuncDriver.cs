@@ -92,10 +92,15 @@ public sealed class RuncDriver(SandboxState state) : ISandboxDriver
 
         private int? _exit;
 
-        /// <summary>The worker's status: lava inherits it from runc as a subreaper and waits for it.</summary>
+        /// <summary>
+        /// The worker's status: lava inherits it from runc as a subreaper and waits for it. The
+        /// worker is lava's child only once <c>runc run --detach</c> has exited: a quick job can end
+        /// before that (a busy machine), so runc's exit comes first.
+        /// </summary>
         public override int? ExitCode()
         {
-            if (_exit is null && int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+            if (_exit is null && Process.WaitForExit(TimeSpan.FromSeconds(10))
+                && int.TryParse(ReadPid(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
             {
                 _exit = UnixProcesses.Reap(pid, TimeSpan.FromSeconds(2));
             }
