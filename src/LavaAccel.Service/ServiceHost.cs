@@ -4,6 +4,7 @@ using LavaAccel.Sandbox;
 using LavaAccel.Scheduling;
 using LavaAccel.Service.Api;
 using LavaAccel.Service.Compute;
+using LavaAccel.Service.Placement;
 using LavaAccel.Service.Security;
 using LavaAccel.Service.Storage;
 using System.Security.Cryptography.X509Certificates;
@@ -87,11 +88,13 @@ public static class ServiceHost
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<DeviceCatalog>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceCatalog>());
+        services.AddSingleton(_ => new VariantCache());
+        services.AddSingleton<PlacementService>();
         if (options.Roles.Contains("controller"))
         {
             services.AddHostedService<NodeMonitor>();
+            services.AddHostedService(sp => sp.GetRequiredService<PlacementService>());
         }
-        services.AddSingleton(_ => new VariantCache());
         if (options.Roles.Contains("compute"))
         {
             services.AddSingleton(_ => new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)));

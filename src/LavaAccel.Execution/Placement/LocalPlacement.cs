@@ -39,22 +39,31 @@ public static class LocalPlacement
     /// </summary>
     public static IReadOnlyList<ComputeNode> Nodes(Package package, KernelSignature kernel, VariantCache cache, bool allDevices)
     {
-        var slots = new List<DeviceSlot>();
-        foreach (var device in LocalDevices.Discover(LavaHome.Path))
-        {
-            var targets = device.Targets.Select(TargetId.Parse).Where(t => BackendRegistry.For(t).Accepts(package)).ToList();
-            var emulated = targets.Where(t => RunnerRegistry.For(t).Execution(t) == "qemu").ToList();
-            var direct = Preferred(targets.Except(emulated).ToList());
-            if (direct.Count > 0 || (allDevices && emulated.Count == 0))
-            {
-                slots.Add(Slot(device, direct, 1, Startup(direct), package, kernel, cache));
-            }
-            if (emulated.Count > 0)
-            {
-                slots.Add(Slot(device, emulated, QemuSlowdown, Startup(emulated), package, kernel, cache));
-            }
-        }
+        var key = KernelKey(package, kernel);
+        var slots = LocalDevices.Discover(LavaHome.Path).SelectMany(device => Slots(device, device.Targets.Select(TargetId.Parse).Where(t => BackendRegistry.For(t).Accepts(package)),
+            key, target => cache.Actions.Get(VariantKey.Compute(package, target))?.Blob is not null, allDevices)).ToList();
         return [new ComputeNode("local", slots)];
+    }
+
+    /// <summary>
+    /// A device as the scheduler sees it: the targets it runs (of the job's language) natively in
+    /// one slot, emulated ones (qemu) in a slot of their own with the slowdown, each with its
+    /// runtime's start cost and the variants already <paramref name="cached"/>;
+    /// <paramref name="allDevices"/> also gives a device that runs none of them (for explanations).
+    /// </summary>
+    public static IEnumerable<DeviceSlot> Slots(DeviceProfile device, IEnumerable<TargetId> targets, string kernelKey, Func<TargetId, bool> cached, bool allDevices)
+    {
+        var all = targets.ToList();
+        var emulated = all.Where(t => RunnerRegistry.For(t).Execution(t) == "qemu").ToList();
+        var direct = Preferred(all.Except(emulated).ToList());
+        if (direct.Count > 0 || (allDevices && emulated.Count == 0))
+        {
+            yield return Slot(device, direct, 1, Startup(direct), kernelKey, cached);
+        }
+        if (emulated.Count > 0)
+        {
+            yield return Slot(device, emulated, QemuSlowdown, Startup(emulated), kernelKey, cached);
+        }
     }
 
     /// <summary>The best CPU tier this machine runs natively (benchmarks' default target).</summary>
@@ -89,16 +98,12 @@ public static class LocalPlacement
     // The targets of one slot take one language, so one runner family: its start cost.
     private static double Startup(IReadOnlyList<TargetId> targets) => targets.Count == 0 ? 0 : targets.Max(t => RunnerRegistry.For(t).StartupSeconds(t));
 
-    private static DeviceSlot Slot(DeviceProfile device, IReadOnlyList<TargetId> targets, double slowdown, double startup, Package package, KernelSignature kernel, VariantCache cache)
+    private static DeviceSlot Slot(DeviceProfile device, IReadOnlyList<TargetId> targets, double slowdown, double startup, string kernelKey, Func<TargetId, bool> cached)
     {
         var slot = new DeviceSlot(device, targets.Select(t => t.ToString()).ToArray(), slowdown, startup);
-        var key = KernelKey(package, kernel);
-        foreach (var target in targets)
+        foreach (var target in targets.Where(cached))
         {
-            if (cache.Actions.Get(VariantKey.Compute(package, target))?.Blob is not null)
-            {
-                slot.Cached.Add((key, target.ToString()));
-            }
+            slot.Cached.Add((kernelKey, target.ToString()));
         }
         return slot;
     }

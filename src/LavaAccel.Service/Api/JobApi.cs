@@ -2,6 +2,7 @@ using Grpc.Core;
 using LavaAccel.Api.V1;
 using LavaAccel.Backends;
 using LavaAccel.Execution;
+using LavaAccel.Service.Placement;
 using LavaAccel.Service.Security;
 using LavaAccel.Service.Storage;
 
@@ -12,7 +13,7 @@ namespace LavaAccel.Service.Api;
 /// caller, kernel, range, argument names, target, quotas) and stores the job before replying; a
 /// user only ever sees their own jobs (another user's id is NOT_FOUND, not PERMISSION_DENIED).
 /// </summary>
-public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics metrics) : JobService.JobServiceBase
+public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementService placement, ServiceOptions options, ServiceMetrics metrics) : JobService.JobServiceBase
 {
     private const int MaxListed = 1000;
     private const long MaxGeneratedBytes = 1L << 30;
@@ -39,7 +40,15 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
             }
             memory = memory == 0 ? maxMemory : memory;
         }
-        var job = jobs.Submit(user, request, memory, package.IsIlgpu);
+        var work = JobDemand.Of(package, request);
+        // A job no live node can run is refused now, naming what is missing — unless the caller
+        // wants it queued until such a node joins.
+        if (options.Roles.Contains("controller") && !request.QueueUnplaceable
+            && placement.Unplaceable(new PendingJob("", request.PackageDigest, work, JobDemand.Language(package.IsIlgpu), Named(request.Target), Named(request.Require))) is { } missing)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{missing}; submit with --queue-unplaceable to wait for such a node"));
+        }
+        var job = jobs.Submit(user, request, memory, package.IsIlgpu, work);
         metrics.Submitted();
         return Task.FromResult(job);
     }
@@ -94,6 +103,8 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
         outputs.Outputs.AddRange(jobs.Outputs(job.Id));
         return Task.FromResult(outputs);
     }
+
+    private static string? Named(string value) => value.Length == 0 || value == "auto" ? null : value;
 
     private Job Find(string id, ServerCallContext context)
     {
@@ -153,6 +164,10 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, ServiceMetrics 
             {
                 throw new LavaException($"target {target} does not compile this package's kind of kernels");
             }
+        }
+        if (request.Require.Length > 0 && request.Require is not ("cpu" or "gpu" or "fpga"))
+        {
+            throw new LavaException($"require '{request.Require}' is not a device kind (cpu, gpu or fpga)");
         }
         if (request.Repeat is < 0 or > 10_000)
         {

@@ -19,7 +19,7 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
     public override Task<RegisterNodeReply> Register(RegisterNodeRequest request, ServerCallContext context)
     {
         var node = NodeOf(context);
-        nodes.Register(node, [.. request.Devices.Select(d => Owned(d, node))]);
+        nodes.Register(node, [.. request.Devices.Select(d => Owned(d, node))], request.Workers);
         // Whatever it ran before it (re)started is lost with its old process.
         var requeued = jobs.Requeue(node);
         log.LogInformation("node {Node} registered with {Devices} device(s); {Requeued} job(s) re-queued", node, request.Devices.Count, requeued);
@@ -47,9 +47,9 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
         var deadline = DateTime.UtcNow.AddMilliseconds(Math.Clamp(request.WaitMs, 0, 30_000));
         while (true)
         {
-            var targets = nodes.TargetsOf(node) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {node} is not registered (or was declared dead): register again"));
-            var pulse = jobs.Changed.Next;
-            if (jobs.ClaimNext(node, targets, remote: true) is { } claimed)
+            _ = nodes.TargetsOf(node) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"node {node} is not registered (or was declared dead): register again"));
+            var pulse = Task.WhenAny(jobs.Placed.Next, jobs.Changed.Next);
+            if (jobs.ClaimNext(node, remote: true) is { } claimed)
             {
                 return new ClaimReply { JobId = claimed.Job.Id, Request = claimed.Request, MemoryLimitBytes = claimed.MemoryLimit, Owner = claimed.Job.Owner, Attempt = claimed.Job.Attempts };
             }

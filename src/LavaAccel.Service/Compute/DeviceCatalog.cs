@@ -20,6 +20,9 @@ public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions
     private readonly Lock _refreshing = new();
     private ListDevicesResponse? _snapshot;
 
+    /// <summary>The embedded node's devices (none without the compute role).</summary>
+    public IReadOnlyList<Device> LocalDevices => _devices.Value;
+
     /// <summary>Pulsed whenever the snapshot changes.</summary>
     public ChangeSignal Changed { get; } = new();
 
@@ -103,7 +106,7 @@ public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions
     {
         var devices = new List<Device>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var profile in LocalDevices.Discover(LavaHome.Path))
+        foreach (var profile in LavaAccel.Devices.LocalDevices.Discover(LavaHome.Path))
         {
             var n = seen[profile.Id] = seen.GetValueOrDefault(profile.Id) + 1;
             var device = new Device

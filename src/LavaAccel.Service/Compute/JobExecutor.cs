@@ -12,9 +12,6 @@ namespace LavaAccel.Service.Compute;
 /// </summary>
 public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions options, ServiceMetrics metrics, ILogger<JobExecutor> log) : BackgroundService
 {
-    // The embedded node takes only jobs it can run: those asking for a target its devices run, or auto.
-    private readonly IReadOnlyCollection<string> _targets = LavaAccel.Devices.LocalDevices.Targets(LavaAccel.Host.LavaHome.Path);
-
     /// <summary>This node's name in job records.</summary>
     public string Node => options.NodeName;
 
@@ -26,7 +23,7 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
         {
             log.LogWarning("re-queued {Count} job(s) this node was running when it stopped", requeued);
         }
-        var worker = new NodeWorker(new LocalJobSource(jobs, Node, _targets, metrics), runner, Node, log);
+        var worker = new NodeWorker(new LocalJobSource(jobs, Node, metrics), runner, Node, log);
         return Task.WhenAll(worker.RunAsync(options.Workers, stoppingToken), Task.Run(() => WatchCancellationsAsync(worker, stoppingToken), stoppingToken));
     }
 

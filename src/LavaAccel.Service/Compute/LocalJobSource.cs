@@ -2,14 +2,14 @@ using LavaAccel.Service.Storage;
 
 namespace LavaAccel.Service.Compute;
 
-/// <summary>The embedded node's jobs: claimed from the store directly, results written to it.</summary>
-public sealed class LocalJobSource(JobStore jobs, string node, IReadOnlyCollection<string> targets, ServiceMetrics metrics) : IJobSource
+/// <summary>The embedded node's jobs: those the controller placed on it, claimed from the store directly, results written to it.</summary>
+public sealed class LocalJobSource(JobStore jobs, string node, ServiceMetrics metrics) : IJobSource
 {
     /// <inheritdoc />
     public async Task<ClaimedWork?> ClaimAsync(CancellationToken stop)
     {
-        var pulse = jobs.Changed.Next;
-        if (jobs.ClaimNext(node, targets) is { } claimed)
+        var pulse = Task.WhenAny(jobs.Placed.Next, jobs.Changed.Next);
+        if (jobs.ClaimNext(node) is { } claimed)
         {
             return new ClaimedWork(claimed.Job, claimed.Request, claimed.MemoryLimit, claimed.DeviceSecondsLeft, claimed.Job.Attempts);
         }

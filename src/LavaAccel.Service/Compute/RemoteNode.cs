@@ -102,7 +102,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
 
     private async Task<TimeSpan> RegisterAsync(NodeService.NodeServiceClient controller, List<Device> devices, CancellationToken stop)
     {
-        var request = new RegisterNodeRequest();
+        var request = new RegisterNodeRequest { Workers = options.Workers };
         request.Devices.AddRange(devices);
         for (var attempt = 1; ; attempt++)
         {

@@ -1,8 +1,13 @@
 using Google.Protobuf;
 using LavaAccel.Api.V1;
+using LavaAccel.Scheduling;
+using LavaAccel.Service.Placement;
 using Microsoft.Data.Sqlite;
 
 namespace LavaAccel.Service.Storage;
+
+/// <summary>A run the controller's history learns from: the kernel, target and device profile, its size and its kernel time.</summary>
+public sealed record FinishedRun(string KernelKey, string Target, string Profile, long WorkItems, double Seconds);
 
 /// <summary>
 /// The controller's job queue and state machine in SQLite. A job is stored before SubmitJob
@@ -12,16 +17,22 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class JobStore(ServiceDatabase database)
 {
-    private const string Columns = "id, state, owner, package_digest, kernel, target, node, error, kernel_ms, created_ms, started_ms, finished_ms, attempts, wall_ms, cpu_ms, device_ms, peak_bytes, cache_hit";
+    private const string Columns = "id, state, owner, package_digest, kernel, target, node, error, kernel_ms, created_ms, started_ms, finished_ms, attempts, wall_ms, cpu_ms, device_ms, peak_bytes, cache_hit, placed_device, requested_target, reason, placement";
 
     /// <summary>Pulsed after every change of a job's state.</summary>
     public ChangeSignal Changed { get; } = new();
+
+    /// <summary>Pulsed when the controller placed queued jobs on other nodes than before (nodes claim what was placed on them).</summary>
+    public ChangeSignal Placed { get; } = new();
+
+    /// <summary>Raised after a job succeeded, with what the controller's history learns from it.</summary>
+    public event Action<FinishedRun>? Succeeded;
 
     /// <summary>
     /// Stores a new job for <paramref name="user"/> after checking their quotas in the same
     /// transaction; throws <see cref="QuotaExceededException"/> when one would be exceeded.
     /// </summary>
-    public Job Submit(UserAccount user, SubmitJobRequest request, long memoryLimit, bool csharp = false)
+    public Job Submit(UserAccount user, SubmitJobRequest request, long memoryLimit, bool csharp, KernelWork work)
     {
         var id = "j-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var now = ServiceDatabase.NowMs();
@@ -44,9 +55,13 @@ public sealed class JobStore(ServiceDatabase database)
             }
         }
         ServiceDatabase.Execute(connection, """
-            INSERT INTO jobs(id, seq, owner, package_digest, kernel, requested_target, code_kind, request, state, memory_limit, created_ms)
-            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $t, $kind, $r, 'queued', $m, $c)
+            INSERT INTO jobs(id, seq, owner, package_digest, kernel, requested_target, code_kind, request, state, memory_limit, created_ms,
+                             require_kind, queue_unplaceable, work_key, work_flops, work_bytes, work_items, work_buffer, work_features)
+            VALUES($id, (SELECT IFNULL(MAX(seq), 0) + 1 FROM jobs), $o, $p, $k, $t, $kind, $r, 'queued', $m, $c,
+                   $rq, $qu, $wk, $wf, $wb, $wi, $wbuf, $wfeat)
             """, ("$kind", csharp ? "ilgpu" : "lava-ir"),
+            ("$rq", request.Require), ("$qu", request.QueueUnplaceable ? 1 : 0), ("$wk", work.KernelKey), ("$wf", work.FlopsPerItem), ("$wb", work.BytesPerItem),
+            ("$wi", work.WorkItems), ("$wbuf", work.BufferBytes), ("$wfeat", string.Join(',', work.Features)),
             ("$id", id), ("$o", user.Name), ("$p", request.PackageDigest), ("$k", request.Kernel), ("$t", request.Target == "auto" ? "" : request.Target),
             ("$r", request.ToByteArray()), ("$m", memoryLimit), ("$c", now));
         transaction.Commit();
@@ -80,27 +95,25 @@ public sealed class JobStore(ServiceDatabase database)
     }
 
     /// <summary>
-    /// Claims the oldest queued job for <paramref name="node"/> (queued → running), or null. With
-    /// <paramref name="targets"/>, only jobs that asked for one of them or for none (auto). When its
-    /// owner has a device-seconds quota, the request's time limit is cut to what is left of it, so
-    /// a running job cannot cross the quota (on this node or a remote one).
+    /// Claims the oldest queued job the controller placed on <paramref name="node"/> (queued →
+    /// running), or null; the request names the target it was placed on, so the node runs what it
+    /// was given. When its owner has a device-seconds quota, the request's time limit is cut to
+    /// what is left of it, so a running job cannot cross the quota (on this node or a remote one).
     /// </summary>
-    public ClaimedJob? ClaimNext(string node, IReadOnlyCollection<string>? targets = null, bool remote = false)
+    public ClaimedJob? ClaimNext(string node, bool remote = false)
     {
         using var connection = database.Open();
         using var command = ServiceDatabase.Command(connection, """
-            UPDATE jobs SET state = 'running', node = $n, started_ms = $t, attempts = attempts + 1
-            WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
-                        AND ($targets IS NULL OR instr($targets, ',' || requested_target || ',') > 0
-                             OR requested_target = '' AND (code_kind = 'lava-ir' OR instr($targets, ',ilgpu/') > 0))
-                        ORDER BY seq LIMIT 1)
+            UPDATE jobs SET state = 'running', node = $n, started_ms = $t, attempts = attempts + 1, target = placed_target
+            WHERE id = (SELECT id FROM jobs WHERE placed_node = $n AND state = 'queued' ORDER BY seq LIMIT 1)
               AND state = 'queued'
               AND ($remote = 0 OR EXISTS (SELECT 1 FROM nodes WHERE name = $n AND alive = 1))
-            RETURNING id, request, memory_limit
-            """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$targets", targets is null ? null : "," + string.Join(',', targets) + ","), ("$remote", remote ? 1 : 0));
+            RETURNING id, request, memory_limit, placed_target
+            """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$remote", remote ? 1 : 0));
         string id;
         byte[] request;
         long memory;
+        string target;
         using (var reader = command.ExecuteReader())
         {
             if (!reader.Read())
@@ -110,12 +123,75 @@ public sealed class JobStore(ServiceDatabase database)
             id = reader.GetString(0);
             request = (byte[])reader.GetValue(1);
             memory = reader.GetInt64(2);
+            target = reader.GetString(3);
         }
         Changed.Pulse();
         var job = Get(id)!;
         var parsed = SubmitJobRequest.Parser.ParseFrom(request);
+        parsed.Target = target;
         var left = GrantDeviceSeconds(job, parsed);
         return new ClaimedJob(job, parsed, memory, left);
+    }
+
+    /// <summary>Queued jobs, oldest first, as placement needs them (at most <paramref name="limit"/>).</summary>
+    public IReadOnlyList<PendingJob> Pending(int limit)
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, """
+            SELECT id, package_digest, work_key, work_flops, work_bytes, work_items, work_buffer, work_features, code_kind, requested_target, require_kind
+            FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT $l
+            """, ("$l", limit));
+        using var reader = command.ExecuteReader();
+        var pending = new List<PendingJob>();
+        while (reader.Read())
+        {
+            var work = new KernelWork(reader.GetString(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6),
+                reader.GetString(7).Split(',', StringSplitOptions.RemoveEmptyEntries));
+            pending.Add(new PendingJob(reader.GetString(0), reader.GetString(1), work, JobDemand.Language(reader.GetString(8) == "ilgpu"),
+                reader.GetString(9) is { Length: > 0 } target ? target : null, reader.GetString(10) is { Length: > 0 } require ? require : null));
+        }
+        return pending;
+    }
+
+    /// <summary>Running jobs with the controller's estimate of each (for the queue model).</summary>
+    public IReadOnlyList<RunningJob> RunningEstimates()
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, "SELECT node, estimate_seconds, started_ms FROM jobs WHERE state = 'running'");
+        using var reader = command.ExecuteReader();
+        var running = new List<RunningJob>();
+        while (reader.Read())
+        {
+            running.Add(new RunningJob(reader.GetString(0), reader.GetDouble(1), reader.GetInt64(2)));
+        }
+        return running;
+    }
+
+    /// <summary>
+    /// Writes where queued jobs were placed and why they wait (only rows that changed, only while
+    /// still queued), in one transaction; pulses <see cref="Placed"/> when any changed. Returns how many changed.
+    /// </summary>
+    public int ApplyPlacements(IReadOnlyList<PlacedJob> placements)
+    {
+        var moved = 0;
+        using (var connection = database.Open())
+        using (var transaction = connection.BeginTransaction(deferred: false))
+        {
+            foreach (var p in placements)
+            {
+                moved += ServiceDatabase.Execute(connection, """
+                    UPDATE jobs SET placed_node = $n, placed_device = $d, placed_profile = $pr, placed_target = $t, estimate_seconds = $e, reason = $r, placement = $x
+                    WHERE id = $id AND state = 'queued' AND (placed_node <> $n OR placed_target <> $t OR placed_device <> $d OR reason <> $r OR abs(estimate_seconds - $e) > 0.001)
+                    """, ("$n", p.Node), ("$d", p.Device), ("$pr", p.Profile), ("$t", p.Target), ("$e", p.EstimateSeconds), ("$r", p.Reason),
+                    ("$x", p.Explanation?.ToByteArray()), ("$id", p.JobId));
+            }
+            transaction.Commit();
+        }
+        if (moved > 0)
+        {
+            Placed.Pulse();
+        }
+        return moved;
     }
 
     // The owner's device-seconds quota, less what they used and what their other running jobs
@@ -159,15 +235,26 @@ public sealed class JobStore(ServiceDatabase database)
             ("$s", result.State), ("$e", result.Error), ("$tg", result.Target), ("$k", result.KernelMs), ("$h", result.CacheHit ? 1 : 0),
             ("$f", ServiceDatabase.NowMs()), ("$w", result.Usage.WallMs), ("$c", result.Usage.CpuMs), ("$d", result.Usage.DeviceMs),
             ("$p", result.Usage.PeakMemoryBytes), ("$id", id), ("$n", node), ("$a", attempt)) == 1;
+        FinishedRun? learned = null;
         if (applied)
         {
             foreach (var output in result.Outputs)
             {
                 ServiceDatabase.Execute(connection, "INSERT OR REPLACE INTO outputs(job_id, name, npy) VALUES($id, $n, $b)", ("$id", id), ("$n", output.Name), ("$b", output.Npy.ToByteArray()));
             }
+            if (result.State == JobStates.Succeeded && result.KernelMs > 0)
+            {
+                using var command = ServiceDatabase.Command(connection, "SELECT work_key, placed_profile, work_items FROM jobs WHERE id = $id AND work_key <> '' AND placed_profile <> ''", ("$id", id));
+                using var reader = command.ExecuteReader();
+                learned = reader.Read() ? new FinishedRun(reader.GetString(0), result.Target, reader.GetString(1), reader.GetInt64(2), result.KernelMs / 1000) : null;
+            }
         }
         transaction.Commit();
         Changed.Pulse();
+        if (learned is not null)
+        {
+            Succeeded?.Invoke(learned);
+        }
         return applied;
     }
 
@@ -237,6 +324,7 @@ public sealed class JobStore(ServiceDatabase database)
                              THEN 'its node stopped while running it ' || (node_losses + $lost) || ' times: it is not run again (it may be what takes its node down)'
                              ELSE error END,
                 node = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN node ELSE '' END,
+                placed_node = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN placed_node ELSE '' END,
                 finished_ms = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN $now ELSE finished_ms END
             WHERE state = 'running' AND {condition}
             """, [.. parameters, ("$now", ServiceDatabase.NowMs()), ("$lost", lost ? 1 : 0), ("$max", MaxNodeLosses)]);
@@ -318,5 +406,9 @@ public sealed class JobStore(ServiceDatabase database)
         Attempts = r.GetInt32(12),
         Usage = new JobUsage { WallMs = r.GetDouble(13), CpuMs = r.GetDouble(14), DeviceMs = r.GetDouble(15), PeakMemoryBytes = r.GetInt64(16) },
         CacheHit = r.GetInt64(17) != 0,
+        Device = r.GetString(18),
+        RequestedTarget = r.GetString(19),
+        Reason = r.GetString(1) == JobStates.Queued ? r.GetString(20) : "",
+        Placement = r.IsDBNull(21) ? null : LavaAccel.Api.V1.Placement.Parser.ParseFrom((byte[])r.GetValue(21)),
     };
 }

@@ -11,7 +11,8 @@ namespace LavaAccel.Service.Storage;
 /// <param name="Alive">Not yet declared dead.</param>
 /// <param name="RunningJobs">Jobs it reported running.</param>
 /// <param name="FreeMemory">Free memory it reported.</param>
-public sealed record NodeRecord(string Name, IReadOnlyList<Device> Devices, IReadOnlyList<string> Targets, long HeartbeatMs, bool Alive, int RunningJobs, long FreeMemory);
+/// <param name="Workers">Jobs it runs at once.</param>
+public sealed record NodeRecord(string Name, IReadOnlyList<Device> Devices, IReadOnlyList<string> Targets, long HeartbeatMs, bool Alive, int RunningJobs, long FreeMemory, int Workers);
 
 /// <summary>Registered compute nodes and their heartbeats, in the controller's database.</summary>
 public sealed class NodeStore(ServiceDatabase database)
@@ -20,7 +21,7 @@ public sealed class NodeStore(ServiceDatabase database)
     public ChangeSignal Changed { get; } = new();
 
     /// <summary>Registers (or re-registers) a node with its devices.</summary>
-    public void Register(string name, IReadOnlyList<Device> devices)
+    public void Register(string name, IReadOnlyList<Device> devices, int workers = 1)
     {
         var list = new ListDevicesResponse();
         list.Devices.AddRange(devices);
@@ -28,9 +29,9 @@ public sealed class NodeStore(ServiceDatabase database)
         var now = ServiceDatabase.NowMs();
         using var connection = database.Open();
         ServiceDatabase.Execute(connection, """
-            INSERT INTO nodes(name, devices, targets, registered_ms, heartbeat_ms, alive) VALUES($n, $d, $t, $now, $now, 1)
-            ON CONFLICT(name) DO UPDATE SET devices = $d, targets = $t, registered_ms = $now, heartbeat_ms = $now, alive = 1
-            """, ("$n", name), ("$d", list.ToByteArray()), ("$t", targets), ("$now", now));
+            INSERT INTO nodes(name, devices, targets, registered_ms, heartbeat_ms, alive, workers) VALUES($n, $d, $t, $now, $now, 1, $w)
+            ON CONFLICT(name) DO UPDATE SET devices = $d, targets = $t, registered_ms = $now, heartbeat_ms = $now, alive = 1, workers = $w
+            """, ("$n", name), ("$d", list.ToByteArray()), ("$t", targets), ("$now", now), ("$w", Math.Clamp(workers, 1, 1024)));
         Changed.Pulse();
     }
 
@@ -47,14 +48,14 @@ public sealed class NodeStore(ServiceDatabase database)
     public IReadOnlyList<NodeRecord> List()
     {
         using var connection = database.Open();
-        using var command = ServiceDatabase.Command(connection, "SELECT name, devices, targets, heartbeat_ms, alive, running_jobs, free_memory FROM nodes ORDER BY name");
+        using var command = ServiceDatabase.Command(connection, "SELECT name, devices, targets, heartbeat_ms, alive, running_jobs, free_memory, workers FROM nodes ORDER BY name");
         using var reader = command.ExecuteReader();
         var nodes = new List<NodeRecord>();
         while (reader.Read())
         {
             var devices = ListDevicesResponse.Parser.ParseFrom((byte[])reader.GetValue(1)).Devices;
             nodes.Add(new NodeRecord(reader.GetString(0), devices, reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries),
-                reader.GetInt64(3), reader.GetInt64(4) != 0, reader.GetInt32(5), reader.GetInt64(6)));
+                reader.GetInt64(3), reader.GetInt64(4) != 0, reader.GetInt32(5), reader.GetInt64(6), reader.GetInt32(7)));
         }
         return nodes;
     }

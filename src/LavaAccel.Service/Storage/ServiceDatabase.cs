@@ -10,7 +10,7 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class ServiceDatabase
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private readonly string _connectionString;
 
@@ -95,9 +95,27 @@ public sealed class ServiceDatabase
                 npy BLOB NOT NULL,
                 PRIMARY KEY(job_id, name));
             """);
-        // Version 1 databases lack the columns claims filter on; version 2 the count of nodes lost under a job.
+        // Version 1 databases lack the columns claims filter on; version 2 the count of nodes lost
+        // under a job; version 3 what placement by the controller keeps (the job's demand, where it
+        // was placed and why it waits; a node's workers).
+        AddMissingColumns(connection, "jobs", [
+            ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"),
+            ("node_losses", "INTEGER NOT NULL DEFAULT 0"), ("granted_seconds", "REAL NOT NULL DEFAULT 0"),
+            ("require_kind", "TEXT NOT NULL DEFAULT ''"), ("queue_unplaceable", "INTEGER NOT NULL DEFAULT 0"),
+            ("work_key", "TEXT NOT NULL DEFAULT ''"), ("work_flops", "REAL NOT NULL DEFAULT 0"), ("work_bytes", "REAL NOT NULL DEFAULT 0"),
+            ("work_items", "INTEGER NOT NULL DEFAULT 0"), ("work_buffer", "INTEGER NOT NULL DEFAULT 0"), ("work_features", "TEXT NOT NULL DEFAULT ''"),
+            ("placed_node", "TEXT NOT NULL DEFAULT ''"), ("placed_device", "TEXT NOT NULL DEFAULT ''"), ("placed_profile", "TEXT NOT NULL DEFAULT ''"),
+            ("placed_target", "TEXT NOT NULL DEFAULT ''"), ("placement", "BLOB"), ("reason", "TEXT NOT NULL DEFAULT ''"),
+            ("estimate_seconds", "REAL NOT NULL DEFAULT 0")]);
+        AddMissingColumns(connection, "nodes", [("workers", "INTEGER NOT NULL DEFAULT 1")]);
+        Execute(connection, "CREATE INDEX IF NOT EXISTS jobs_by_placement ON jobs(placed_node, state, seq)");
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion};");
+    }
+
+    private static void AddMissingColumns(SqliteConnection connection, string table, (string Column, string Definition)[] wanted)
+    {
         var columns = new HashSet<string>(StringComparer.Ordinal);
-        using (var info = Command(connection, "PRAGMA table_info(jobs)"))
+        using (var info = Command(connection, $"PRAGMA table_info({table})"))
         using (var reader = info.ExecuteReader())
         {
             while (reader.Read())
@@ -105,14 +123,10 @@ public sealed class ServiceDatabase
                 columns.Add(reader.GetString(1));
             }
         }
-        foreach (var (column, definition) in new[] { ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"), ("node_losses", "INTEGER NOT NULL DEFAULT 0"), ("granted_seconds", "REAL NOT NULL DEFAULT 0") })
+        foreach (var (column, definition) in wanted.Where(w => !columns.Contains(w.Column)))
         {
-            if (!columns.Contains(column))
-            {
-                Execute(connection, $"ALTER TABLE jobs ADD COLUMN {column} {definition}");
-            }
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
         }
-        Execute(connection, $"PRAGMA user_version = {SchemaVersion};");
     }
 
     /// <summary>The database file.</summary>

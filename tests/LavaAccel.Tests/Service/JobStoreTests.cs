@@ -1,4 +1,6 @@
 using LavaAccel.Api.V1;
+using LavaAccel.Scheduling;
+using LavaAccel.Service.Placement;
 using LavaAccel.Service.Storage;
 
 namespace LavaAccel.Tests.Service;
@@ -14,22 +16,69 @@ public sealed class JobStoreTests : IDisposable
 
     public void Dispose() => _data.Delete(recursive: true);
 
-    private Job Submit(string target = "", bool csharp = false) =>
-        _jobs.Submit(_user, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", Target = target }, 0, csharp);
+    private static readonly KernelWork Work = new("ir:k", 2, 12, 1024, 8192, []);
+
+    // A job the controller placed on node "a" (or the one named).
+    private Job Submit(string target = "", bool csharp = false, string node = "a")
+    {
+        var job = _jobs.Submit(_user, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", Target = target }, 0, csharp, Work);
+        Place(job.Id, node);
+        return job;
+    }
+
+    private void Place(string id, string node, string target = "cpu/x86_64/x86-64-v2") =>
+        _jobs.ApplyPlacements([new PlacedJob(id, node, node + "/cpu", "local-cpu", target, 0.01, null, "")]);
+
+    private Job SubmitFor(UserAccount owner, SubmitJobRequest request, string node = "a")
+    {
+        var job = _jobs.Submit(owner, request, 0, false, Work);
+        Place(job.Id, node);
+        return job;
+    }
 
     private static JobResult Succeeded() => new(JobStates.Succeeded, "", "cpu/x86_64/x86-64-v2", 1, false, new JobUsage(), []);
 
     [Fact]
-    public void Nodes_claim_only_jobs_they_can_run()
+    public void Nodes_claim_only_what_was_placed_on_them_and_run_the_placed_target()
     {
-        var v3 = Submit("cpu/x86_64/x86-64-v3");
-        var csharp = Submit(csharp: true);
-        var plain = Submit();
-        string[] v2Only = ["cpu/x86_64/x86-64-v2"];
-        Assert.Equal(plain.Id, _jobs.ClaimNext("a", v2Only)?.Job.Id);
-        Assert.Null(_jobs.ClaimNext("a", v2Only));
-        Assert.Equal(v3.Id, _jobs.ClaimNext("b", ["cpu/x86_64/x86-64-v3", "ilgpu/cpu"])?.Job.Id);
-        Assert.Equal(csharp.Id, _jobs.ClaimNext("b", ["cpu/x86_64/x86-64-v3", "ilgpu/cpu"])?.Job.Id);
+        var onB = Submit("cpu/x86_64/x86-64-v3", node: "b");
+        var onA = Submit();
+        Place(onB.Id, "b", "cpu/x86_64/x86-64-v3");
+        var unplaced = _jobs.Submit(_user, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k" }, 0, false, Work);
+        Assert.Equal(onA.Id, _jobs.ClaimNext("a")?.Job.Id);
+        Assert.Null(_jobs.ClaimNext("a"));
+        var claimed = _jobs.ClaimNext("b")!;
+        Assert.Equal(onB.Id, claimed.Job.Id);
+        Assert.Equal("cpu/x86_64/x86-64-v3", claimed.Request.Target);
+        Assert.Equal("cpu/x86_64/x86-64-v3", claimed.Job.Target); // shown while it runs
+        Assert.Equal("b/cpu", claimed.Job.Device);
+        Assert.Null(_jobs.ClaimNext("b"));
+        Assert.Equal(JobStates.Queued, _jobs.Get(unplaced.Id)!.State);
+    }
+
+    [Fact]
+    public void A_placement_applies_only_while_queued_and_a_waiting_job_shows_why()
+    {
+        var job = Submit();
+        _jobs.ApplyPlacements([new PlacedJob(job.Id, "a", "a/cpu", "local-cpu", "cpu/x86_64/x86-64-v2", 0.5, null, "Resources: the 1 worker(s) of node a are busy (one frees in ≈ 200 ms)")]);
+        var queued = _jobs.Get(job.Id)!;
+        Assert.StartsWith("Resources:", queued.Reason);
+        Assert.Equal("", queued.RequestedTarget);
+        Assert.Equal(0, _jobs.ApplyPlacements([new PlacedJob(job.Id, "a", "a/cpu", "local-cpu", "cpu/x86_64/x86-64-v2", 0.5, null, queued.Reason)])); // nothing changed
+        _jobs.ClaimNext("a");
+        Assert.Equal(0, _jobs.ApplyPlacements([new PlacedJob(job.Id, "b", "b/cpu", "local-cpu", "cpu/x86_64/x86-64-v2", 0.5, null, "")]));
+        Assert.Equal("", _jobs.Get(job.Id)!.Reason); // a running job waits for nothing
+    }
+
+    [Fact]
+    public void A_succeeded_job_teaches_the_history_its_device_and_time()
+    {
+        var job = Submit();
+        FinishedRun? learned = null;
+        _jobs.Succeeded += run => learned = run;
+        _jobs.ClaimNext("a");
+        Assert.True(_jobs.Finish(job.Id, "a", new JobResult(JobStates.Succeeded, "", "cpu/x86_64/x86-64-v2", 4, false, new JobUsage(), [])));
+        Assert.Equal(new FinishedRun("ir:k", "cpu/x86_64/x86-64-v2", "local-cpu", 1024, 0.004), learned);
     }
 
     [Fact]
@@ -39,6 +88,7 @@ public sealed class JobStoreTests : IDisposable
         var first = _jobs.ClaimNext("a")!.Job;
         Assert.Equal(1, first.Attempts);
         _jobs.Requeue("a"); // node a was declared dead
+        Place(job.Id, "a");
         var second = _jobs.ClaimNext("a")!.Job;
         Assert.Equal(2, second.Attempts);
         Assert.False(_jobs.Finish(job.Id, "a", Succeeded(), attempt: 1)); // the first run's late result
@@ -70,8 +120,8 @@ public sealed class JobStoreTests : IDisposable
     public void Quotas_are_checked_when_submitting()
     {
         var limited = new UserAccount("q", false, MaxJobs: 1);
-        _jobs.Submit(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }, 0);
-        var error = Assert.Throws<QuotaExceededException>(() => _jobs.Submit(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }, 0));
+        SubmitFor(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" });
+        var error = Assert.Throws<QuotaExceededException>(() => SubmitFor(limited, new SubmitJobRequest { PackageDigest = "sha256:" + new string('b', 64), Kernel = "k" }));
         Assert.Contains("quota is 1", error.Message);
     }
 
@@ -84,6 +134,7 @@ public sealed class JobStoreTests : IDisposable
             Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
             Assert.Equal(1, _jobs.Requeue("a")); // node a stopped while running it
             Assert.Equal(JobStates.Queued, _jobs.Get(job.Id)!.State);
+            Place(job.Id, "a");
         }
         Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
         _jobs.Requeue("a");
@@ -101,6 +152,7 @@ public sealed class JobStoreTests : IDisposable
         {
             Assert.Equal(job.Id, _jobs.ClaimNext("a")!.Job.Id);
             Assert.Equal(1, _jobs.RequeueUnreported("a", [], TimeSpan.Zero));
+            Place(job.Id, "a");
         }
         Assert.Equal(JobStates.Queued, _jobs.Get(job.Id)!.State);
     }
@@ -111,7 +163,7 @@ public sealed class JobStoreTests : IDisposable
         var users = new UserStore(new ServiceDatabase(_data.FullName));
         var owner = new UserAccount("q", false, MaxDeviceSeconds: 2.5);
         users.Add(owner);
-        _jobs.Submit(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", TimeLimitSeconds = 600 }, 0);
+        SubmitFor(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k", TimeLimitSeconds = 600 });
         var claimed = _jobs.ClaimNext("a")!;
         Assert.Equal(2.5, claimed.DeviceSecondsLeft);
         Assert.Equal(2.5, claimed.Request.TimeLimitSeconds);
@@ -124,10 +176,8 @@ public sealed class JobStoreTests : IDisposable
         var users = new UserStore(new ServiceDatabase(_data.FullName));
         var owner = new UserAccount("shared", false, MaxDeviceSeconds: 3);
         users.Add(owner);
-        for (var i = 0; i < 2; i++)
-        {
-            _jobs.Submit(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k" }, 0);
-        }
+        SubmitFor(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k" }, "a");
+        SubmitFor(owner, new SubmitJobRequest { PackageDigest = "sha256:" + new string('a', 64), Kernel = "k" }, "b");
         var first = _jobs.ClaimNext("a")!;
         var second = _jobs.ClaimNext("b")!;
         Assert.Equal(3, first.Request.TimeLimitSeconds);

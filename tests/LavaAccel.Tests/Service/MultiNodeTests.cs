@@ -53,7 +53,7 @@ public sealed class MultiNodeTests : IDisposable
         File.Copy(Path.Combine(rogue, "certs", "node-mallory.key"), Path.Combine(certs, "node-mallory.key"), overwrite: true);
 
         Start("c", "controller", "serve", "--roles", "controller,access", "--listen", "http://127.0.0.1:7900", "--node-listen", "https://0.0.0.0:7903", "--data", data, "--node-dead-after", "3");
-        var alpha = Start("a", "alpha", "node", "--controller", "https://10.231.1.1:7903", "--name", "alpha", "--certs", certs, "--targets", "cpu/x86_64/x86-64-v2", "--pool", "1", "--workers", "1");
+        var alpha = Start("a", "alpha", "node", "--controller", "https://10.231.1.1:7903", "--name", "alpha", "--certs", certs, "--targets", "cpu/x86_64/x86-64-v2,opencl/spir", "--pool", "1", "--workers", "1");
         var beta = Start("b", "beta", "node", "--controller", "https://10.231.2.1:7903", "--name", "beta", "--certs", certs, "--targets", "cpu/x86_64/x86-64-v2,cpu/x86_64/x86-64-v3", "--pool", "1", "--workers", "1");
         Start("b", "mallory", "node", "--controller", "https://10.231.2.1:7903", "--name", "mallory", "--certs", certs, "--pool", "0");
 
@@ -68,6 +68,33 @@ public sealed class MultiNodeTests : IDisposable
         Assert.Equal("beta", v3.GetProperty("node").GetString());
         Assert.DoesNotContain(Devices(), d => d.StartsWith("mallory/", StringComparison.Ordinal));
         Assert.Contains("fetched from the controller", File.ReadAllText(Path.Combine(_home.Path, "beta.log")));
+        // The controller placed it: the device and the explanation say where and why.
+        Assert.StartsWith("beta/", v3.GetProperty("device").GetString());
+        Assert.Equal("beta", v3.GetProperty("placement").GetProperty("chosen").GetProperty("node").GetString());
+
+        // Only alpha offers PoCL; nobody offers a GPU: such a job is refused at once, naming what is missing,
+        // unless it is to be queued — then it waits, saying why.
+        var spir = Submit(saxpy, "saxpy", ["--global", "1024", "--arg", "a=2", "--arg", "x=range:1024", "--arg", "y=ones:1024", "--target", "opencl/spir", "--wait"]);
+        Assert.Equal("succeeded", spir.GetProperty("state").GetString());
+        Assert.Equal("alpha", spir.GetProperty("node").GetString());
+        var refused = Lava(Token(), "c", "submit", saxpy, "--kernel", "saxpy", "--global", "16", "--arg", "a=2", "--arg", "x=range:16", "--arg", "y=ones:16", "--target", "nvptx/sm_90");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("no live node offers target nvptx/sm_90", refused.Stderr);
+        var parked = Submit(saxpy, "saxpy", ["--global", "16", "--arg", "a=2", "--arg", "x=range:16", "--arg", "y=ones:16", "--require", "gpu", "--queue-unplaceable"]);
+        var parkedId = parked.GetProperty("job_id").GetString()!;
+        await WaitAsync(() => Job(parkedId)?.TryGetProperty("reason", out var r) == true && r.GetString()?.StartsWith("Unplaceable: no live node has a gpu device", StringComparison.Ordinal) == true, "the GPU job's reason");
+        Assert.Contains("queued (Unplaceable)", Lava(Token(), "c", "jobs").Stdout);
+        Assert.Equal(0, Lava(Token(), "c", "cancel", parkedId).ExitCode);
+
+        // A job waiting for beta's only worker says so.
+        var spin = Path.Combine(_home.Path, "spin.cl");
+        File.WriteAllText(spin, "__kernel void spin(__global float* y, int n) { float acc = 0; for (int i = 0; i < n; i++) acc = acc * 0.999f + 1.0f; y[get_global_id(0)] = acc; }");
+        var busy = Submit(spin, "spin", ["--global", "1", "--arg", "y=zeros:1", "--arg", "n=2000000000", "--target", "cpu/x86_64/x86-64-v3", "--time-limit", "60"]).GetProperty("job_id").GetString()!;
+        await WaitAsync(() => Job(busy)?.GetProperty("state").GetString() == "running", "beta busy");
+        var next = Submit(saxpy, "saxpy", ["--global", "16", "--arg", "a=2", "--arg", "x=range:16", "--arg", "y=ones:16", "--target", "cpu/x86_64/x86-64-v3"]).GetProperty("job_id").GetString()!;
+        await WaitAsync(() => Job(next)?.TryGetProperty("reason", out var r) == true && r.GetString()?.StartsWith("Resources: the 1 worker(s) of node beta are busy", StringComparison.Ordinal) == true, "the waiting job's reason");
+        Assert.Equal(0, Lava(Token(), "c", "cancel", busy).ExitCode);
+        await WaitAsync(() => Job(next)?.GetProperty("state").GetString() == "succeeded", "the waiting job running once beta is free");
 
         // A job both nodes can run: see where it lands, kill that node mid-job; it must finish on the other.
         var slow = Path.Combine(_home.Path, "slow.cl");

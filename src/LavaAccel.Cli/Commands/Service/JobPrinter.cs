@@ -14,8 +14,18 @@ internal static class JobPrinter
         ["owner"] = job.Owner,
         ["package"] = job.PackageDigest,
         ["kernel"] = job.Kernel,
-        ["target"] = job.Target,
-        ["node"] = job.Node,
+        ["target"] = job.Target.Length > 0 ? job.Target : null,
+        ["requested_target"] = job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto",
+        ["node"] = job.Node.Length > 0 ? job.Node : job.Placement?.Chosen?.Node,
+        ["device"] = job.Device.Length > 0 ? job.Device : null,
+        ["reason"] = job.Reason.Length > 0 ? job.Reason : null,
+        ["placement"] = job.Placement is { Chosen: { } chosen } placement ? new JsonObject
+        {
+            ["chosen"] = Candidate(chosen),
+            ["runners_up"] = new JsonArray([.. placement.RunnersUp.Select(c => (JsonNode)Candidate(c))]),
+            ["candidates"] = placement.Candidates,
+            ["rejected"] = placement.Rejected,
+        } : null,
         ["error"] = job.Error.Length > 0 ? job.Error : null,
         ["kernel_ms"] = job.KernelMs,
         ["cache_hit"] = job.CacheHit,
@@ -32,13 +42,45 @@ internal static class JobPrinter
         },
     };
 
+    private static JsonObject Candidate(PlacementCandidate c) => new()
+    {
+        ["node"] = c.Node,
+        ["device"] = c.Device,
+        ["target"] = c.Target,
+        ["expected_seconds"] = c.TotalSeconds,
+        ["queue_seconds"] = c.QueueSeconds,
+        ["transfer_seconds"] = c.TransferSeconds,
+        ["compile_seconds"] = c.CompileSeconds,
+        ["run_seconds"] = c.RunSeconds,
+        ["basis"] = c.Basis,
+    };
+
+    /// <summary>The state as tables show it: a waiting job with its reason's kind, as Slurm does (<c>queued (Resources)</c>).</summary>
+    public static string State(Job job) => job.Reason.Length > 0 ? $"{job.State} ({job.Reason.Split(':')[0]})" : job.State;
+
     public static void Print(Job job)
     {
         Console.WriteLine($"job       {job.Id}  {job.State}{(job.Error.Length > 0 ? ": " + job.Error : "")}");
         Console.WriteLine($"kernel    {job.Kernel} of {job.PackageDigest[..Math.Min(19, job.PackageDigest.Length)]}…  owner {job.Owner}");
         if (job.Target.Length > 0)
         {
-            Console.WriteLine($"target    {job.Target} on node {job.Node}{(job.CacheHit ? " (variant cached)" : "")}");
+            Console.WriteLine($"target    {job.Target} on {(job.Device.Length > 0 ? job.Device : "node " + job.Node)}{(job.CacheHit ? " (variant cached)" : "")}");
+        }
+        else
+        {
+            Console.WriteLine($"target    asked for {(job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto")}{(job.Placement?.Chosen is { } p ? $"; placed on {p.Device} as {p.Target}" : "")}");
+        }
+        if (job.Reason.Length > 0)
+        {
+            Console.WriteLine($"waiting   {job.Reason}");
+        }
+        if (job.Placement?.Chosen is { } chosen)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"placement expected {chosen.TotalSeconds * 1000:0.#} ms on {chosen.Device} ({chosen.Basis}; queue {chosen.QueueSeconds * 1000:0.#} ms, compile {chosen.CompileSeconds * 1000:0.#} ms), best of {job.Placement.Candidates - job.Placement.Rejected} candidates"));
+            foreach (var other in job.Placement.RunnersUp)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"          then {other.Device} {other.Target}: {other.TotalSeconds * 1000:0.#} ms"));
+            }
         }
         if (job.State == "succeeded")
         {

@@ -23,10 +23,12 @@ internal static class JobsCommands
                 CliOutput.Json(new JsonArray([.. jobs.Select(j => (JsonNode)JobPrinter.Json(j))]));
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumn("job").AddColumn("state").AddColumn("kernel").AddColumn("target").AddColumn(new TableColumn("kernel time").RightAligned()).AddColumn("error");
+            var table = new Table().Border(TableBorder.Simple).AddColumn("job").AddColumn("state").AddColumn("kernel").AddColumn("target").AddColumn("node").AddColumn(new TableColumn("kernel time").RightAligned()).AddColumn("error");
             foreach (var job in jobs)
             {
-                table.AddRow(job.Id, job.State, Markup.Escape(job.Kernel), job.Target, job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
+                var target = job.Target.Length > 0 ? job.Target : job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto";
+                var node = job.Node.Length > 0 ? job.Node : job.Placement?.Chosen?.Node ?? "";
+                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
             }
             CliOutput.Out.Write(table);
             return 0;

@@ -30,7 +30,9 @@ internal static class SubmitCommand
         var memoryLimit = new Option<string?>("--memory-limit") { Description = "Memory limit, e.g. 512M" };
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the job until it ends" };
         var defines = new Option<string[]>("-D") { Description = "Preprocessor definition when packing an OpenCL C file" };
-        var command = new Command("submit", "Submit a job to the service") { input, kernel, global, local, args, outs, target, repeat, timeLimit, memoryLimit, wait, defines };
+        var require = new Option<string?>("--require") { Description = "Only a device of this kind: cpu, gpu or fpga" };
+        var unplaceable = new Option<bool>("--queue-unplaceable") { Description = "Queue the job even when no live node offers its target or device kind (it waits for one); otherwise it is refused" };
+        var command = new Command("submit", "Submit a job to the service; the controller places it on the node where it is expected to finish first") { input, kernel, global, local, args, outs, target, require, unplaceable, repeat, timeLimit, memoryLimit, wait, defines };
         command.SetAction(async (result, cancellation) =>
         {
             var json = result.GetValue(CliOutput.JsonOption);
@@ -40,6 +42,8 @@ internal static class SubmitCommand
                 PackageDigest = package.Digest,
                 Kernel = result.GetValue(kernel)!,
                 Target = result.GetValue(target)!,
+                Require = result.GetValue(require) ?? "",
+                QueueUnplaceable = result.GetValue(unplaceable),
                 Repeat = result.GetValue(repeat),
                 TimeLimitSeconds = result.GetValue(timeLimit) ?? 0,
                 MemoryLimitBytes = result.GetValue(memoryLimit) is { } m ? LavaAccel.Sandbox.SandboxLimits.ParseSize(m) : 0,
