@@ -107,6 +107,7 @@ public sealed class Simulator
                     {
                         SimulationPolicy.RoundRobin => RoundRobin(slotProfile, eligible, ref next),
                         SimulationPolicy.Random => PickRandom(slotProfile, eligible, random),
+                        SimulationPolicy.Pull => FirstFree(slotProfile, eligible, trueFree),
                         _ => EarliestFinish(slotProfile, eligible, estimate, known, slots),
                     };
                     target = slots[chosen].Targets[0];
@@ -153,6 +154,20 @@ public sealed class Simulator
         device.Targets.Count > 0
         && !(work.NeedsFp64 && device.PeakGflops.Fp64 <= 0)
         && !(device.Memory.SizeGib > 0 && work.BufferBytes > device.Memory.SizeGib * (1L << 30));
+
+    // Jobs arrive at t=0 in stream order; the device that is idle first (in true time) pulls the next one it can run.
+    private static int FirstFree(int[] slotProfile, bool[] eligible, double[] trueFree)
+    {
+        var best = -1;
+        for (var s = 0; s < slotProfile.Length; s++)
+        {
+            if (eligible[slotProfile[s]] && (best < 0 || trueFree[s] < trueFree[best]))
+            {
+                best = s;
+            }
+        }
+        return best;
+    }
 
     private static int RoundRobin(int[] slotProfile, bool[] eligible, ref int next)
     {
