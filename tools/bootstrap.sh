@@ -10,6 +10,7 @@ packages=(
   llvm-spirv-15 spirv-tools                                # opencl/spirv: SPIR-V translator and validator
   runc bubblewrap iproute2                                 # sandbox drivers (ip: the container's loopback down)
   afl++                                                    # fuzzing (tools/fuzz.sh, with SharpFuzz)
+  slurmctld slurmd slurm-client                            # a real Slurm cluster for the --executor slurm tests
   make python3
 )
 quiet=${1:-}

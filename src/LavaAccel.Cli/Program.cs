@@ -26,6 +26,7 @@ root.Subcommands.Add(JobsCommands.Cancel());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
+root.Subcommands.Add(SlurmJobCommand.Create());
 root.Options.Add(ServiceConnection.ServerOption);
 root.Options.Add(ServiceConnection.TokenOption);
 root.Options.Add(ServiceConnection.CaOption);

@@ -89,11 +89,21 @@ public static class ServiceHost
         services.AddSingleton<DeviceCatalog>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceCatalog>());
         services.AddSingleton(_ => new VariantCache());
+        services.AddSingleton<Slurm.SlurmClient>();
+        services.AddSingleton<Slurm.SlurmInventory>();
         services.AddSingleton<PlacementService>();
         if (options.Roles.Contains("controller"))
         {
             services.AddHostedService<NodeMonitor>();
             services.AddHostedService(sp => sp.GetRequiredService<PlacementService>());
+            if (options.Slurm is { Mode: "job" })
+            {
+                services.AddHostedService<Slurm.SlurmJobExecutor>();
+            }
+            else if (options.Slurm is not null)
+            {
+                services.AddHostedService<Slurm.SlurmPilots>();
+            }
         }
         if (options.Roles.Contains("compute"))
         {

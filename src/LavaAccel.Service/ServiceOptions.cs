@@ -50,6 +50,9 @@ public sealed record ServiceOptions
     /// <summary>Time limit of jobs that set none.</summary>
     public TimeSpan DefaultTimeLimit { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Slurm as the execution engine (<c>--executor slurm</c>), or null for lava's own nodes.</summary>
+    public Slurm.SlurmOptions? Slurm { get; init; }
+
     /// <summary>Longest time limit a job may ask for.</summary>
     public TimeSpan MaxTimeLimit { get; init; } = TimeSpan.FromHours(1);
 }

@@ -13,7 +13,7 @@ namespace LavaAccel.Service.Compute;
 /// query is answered from memory (the state is refreshed when jobs change and on every heartbeat
 /// tick), so it costs no database round trip.
 /// </summary>
-public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions options) : BackgroundService
+public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions options, Slurm.SlurmInventory slurm) : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
     private readonly Lazy<IReadOnlyList<Device>> _devices = new(() => options.Roles.Contains("compute") ? Discover(options.NodeName) : []);
@@ -95,6 +95,16 @@ public sealed class DeviceCatalog(JobStore jobs, NodeStore nodes, ServiceOptions
             {
                 var copy = device.Clone();
                 copy.State = new DeviceState { Online = true, RunningJobs = copy.Kind == "cpu" ? node.RunningJobs : 0, FreeMemoryBytes = node.FreeMemory, HeartbeatUnixMs = node.HeartbeatMs };
+                snapshot.Devices.Add(copy);
+            }
+        }
+        if (options.Slurm is not null)
+        {
+            // The Slurm cluster's nodes as sinfo reports them (their live state is Slurm's).
+            foreach (var device in slurm.Nodes().SelectMany(n => n.Devices))
+            {
+                var copy = device.Clone();
+                copy.State = new DeviceState { Online = true, HeartbeatUnixMs = now };
                 snapshot.Devices.Add(copy);
             }
         }

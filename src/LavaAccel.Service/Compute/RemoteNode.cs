@@ -22,7 +22,8 @@ namespace LavaAccel.Service.Compute;
 /// <param name="Targets">Only advertise these targets (null: everything this machine runs).</param>
 /// <param name="Workers">Jobs run at once.</param>
 /// <param name="Service">Sandbox and time-limit settings shared with the embedded node.</param>
-public sealed record RemoteNodeOptions(string Controller, string Certificate, string Key, string Ca, IReadOnlySet<string>? Targets, int Workers, ServiceOptions Service);
+/// <param name="IdleExit">End after this long without a job (a Slurm pilot frees its allocation); null: run until stopped.</param>
+public sealed record RemoteNodeOptions(string Controller, string Certificate, string Key, string Ca, IReadOnlySet<string>? Targets, int Workers, ServiceOptions Service, TimeSpan? IdleExit = null);
 
 /// <summary>
 /// <c>lava node --controller URL</c>: a compute node that joins a controller over mutual TLS,
@@ -59,8 +60,14 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         var runner = new JobRunner(packages, new VariantCache(compile: request => FetchOrCompile(controller, request)), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
         var interval = await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
         log.LogInformation("node {Node} joined {Controller} with {Count} device(s): {Targets}", name, options.Controller, devices.Count, string.Join(", ", devices.SelectMany(d => d.Targets).Distinct()));
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        stop = idle.Token;
         var worker = new NodeWorker(new ControllerJobSource(controller, packages, log), runner, name, log);
         var loops = new List<Task> { worker.RunAsync(options.Workers, stop), HeartbeatAsync(controller, devices, worker, interval, stop) };
+        if (options.IdleExit is { } patience)
+        {
+            loops.Add(ExitWhenIdleAsync(worker, patience, idle, name));
+        }
         try
         {
             await Task.WhenAll(loops).ConfigureAwait(false);
@@ -68,6 +75,26 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // shutting down
+        }
+    }
+
+    // A pilot ends once it had nothing to do for the idle time (checked each half second).
+    private async Task ExitWhenIdleAsync(NodeWorker worker, TimeSpan patience, CancellationTokenSource stop, string name)
+    {
+        var since = DateTime.UtcNow;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+        {
+            if (worker.Running.Count > 0)
+            {
+                since = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - since >= patience)
+            {
+                log.LogInformation("node {Node} idle for {Seconds} s: ending", name, patience.TotalSeconds);
+                await stop.CancelAsync().ConfigureAwait(false);
+                return;
+            }
         }
     }
 

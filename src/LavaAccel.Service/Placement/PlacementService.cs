@@ -24,14 +24,15 @@ public sealed class PlacementService : BackgroundService
     private readonly DeviceCatalog _catalog;
     private readonly ServiceOptions _options;
     private readonly ILogger<PlacementService> _log;
+    private readonly Slurm.SlurmInventory _slurm;
     private readonly ClusterPlacer _placer;
     private readonly Lock _placing = new();
     private readonly Dictionary<(string Digest, string Target), (string Key, bool Hit)> _keys = [];
 
     /// <summary>Creates the service; the history is read from the data directory.</summary>
-    public PlacementService(JobStore jobs, NodeStore nodes, PackageStore packages, VariantCache cache, DeviceCatalog catalog, ServiceOptions options, ILogger<PlacementService> log)
+    public PlacementService(JobStore jobs, NodeStore nodes, PackageStore packages, VariantCache cache, DeviceCatalog catalog, ServiceOptions options, Slurm.SlurmInventory slurm, ILogger<PlacementService> log)
     {
-        (_jobs, _nodes, _packages, _cache, _catalog, _options, _log) = (jobs, nodes, packages, cache, catalog, options, log);
+        (_jobs, _nodes, _packages, _cache, _catalog, _options, _slurm, _log) = (jobs, nodes, packages, cache, catalog, options, slurm, log);
         History = new PerformanceHistory(Path.Combine(options.DataDirectory, "history.tsv"));
         _placer = new ClusterPlacer(History);
         jobs.Succeeded += run =>
@@ -51,7 +52,7 @@ public sealed class PlacementService : BackgroundService
     {
         lock (_placing)
         {
-            return _placer.Unplaceable(LiveNodes(), job);
+            return _placer.Unplaceable([.. LiveNodes(), .. PilotNodes()], job);
         }
     }
 
@@ -60,7 +61,15 @@ public sealed class PlacementService : BackgroundService
     {
         lock (_placing)
         {
-            var placed = _placer.Place(LiveNodes(), _jobs.RunningEstimates(), _jobs.Pending(ClusterPlacer.MaxPerPass), Compiled, ServiceDatabase.NowMs());
+            var pending = _jobs.Pending(ClusterPlacer.MaxPerPass);
+            var placed = _placer.Place(LiveNodes(), _jobs.RunningEstimates(), pending, Compiled, ServiceDatabase.NowMs());
+            if (PilotNodes() is { Count: > 0 } pilots)
+            {
+                // Pilot mode: a job no pilot runs yet waits for one that Slurm can start.
+                var byId = pending.ToDictionary(j => j.Id, StringComparer.Ordinal);
+                placed = [.. placed.Select(p => p.Placed || _placer.Unplaceable(pilots, byId[p.JobId]) is not null ? p
+                    : p with { Reason = "Resources: waiting for a Slurm pilot that can run it to start" })];
+            }
             return _jobs.ApplyPlacements(placed);
         }
     }
@@ -100,8 +109,15 @@ public sealed class PlacementService : BackgroundService
             nodes.Add(new ClusterNode(_options.NodeName, _options.Workers, _catalog.LocalDevices));
         }
         nodes.AddRange(_nodes.List().Where(n => n.Alive).Select(n => new ClusterNode(n.Name, n.Workers, n.Devices)));
+        if (_options.Slurm is { Mode: "job" })
+        {
+            nodes.AddRange(_slurm.Nodes()); // one Slurm job per lava job, on the node placed
+        }
         return nodes;
     }
+
+    // Pilot mode: the Slurm nodes a pilot could start on (what can wait rather than be refused).
+    private IReadOnlyList<ClusterNode> PilotNodes() => _options.Slurm is { Mode: "pilot" } ? _slurm.Nodes() : [];
 
     // Whether the controller's cache holds the variant (nodes fetch it from there instead of
     // compiling). Keys are worked out once per package and target; a hit is remembered.

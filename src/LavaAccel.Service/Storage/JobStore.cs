@@ -153,6 +153,17 @@ public sealed class JobStore(ServiceDatabase database)
         return pending;
     }
 
+    /// <summary>Queued jobs no live node was found for, oldest first.</summary>
+    public IReadOnlyList<PendingJob> Unplaced(int limit)
+    {
+        var unplaced = new HashSet<string>(StringComparer.Ordinal);
+        using (var connection = database.Open())
+        {
+            unplaced.UnionWith(ServiceDatabase.Strings(connection, "SELECT id FROM jobs WHERE state = 'queued' AND placed_node = '' ORDER BY seq LIMIT $l", ("$l", limit)));
+        }
+        return unplaced.Count == 0 ? [] : [.. Pending(limit).Where(j => unplaced.Contains(j.Id))];
+    }
+
     /// <summary>Running jobs with the controller's estimate of each (for the queue model).</summary>
     public IReadOnlyList<RunningJob> RunningEstimates()
     {

@@ -19,7 +19,8 @@ internal static class NodeCommand
         var workers = new Option<int?>("--workers") { Description = "Jobs run at once (default: one per core)" };
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready", DefaultValueFactory = _ => 2 };
         var sandbox = new Option<string>("--sandbox") { Description = "Isolation of jobs: oci or bwrap (auto: oci as root, else bwrap)", DefaultValueFactory = _ => "auto" };
-        var command = new Command("node", "Run a compute node that joins a controller (mutual TLS)") { controller, name, certs, targets, workers, pool, sandbox };
+        var idleExit = new Option<double?>("--idle-exit") { Description = "End after SECONDS without a job (a Slurm pilot)" };
+        var command = new Command("node", "Run a compute node that joins a controller (mutual TLS)") { controller, name, certs, targets, workers, pool, sandbox, idleExit };
         command.SetAction(async (result, cancellation) =>
         {
             var directory = Path.GetFullPath(result.GetValue(certs) ?? CertificateAuthority.DirectoryIn(ServiceConnection.DefaultDataDirectory));
@@ -44,7 +45,8 @@ internal static class NodeCommand
                 OfferedTargets = only,
             };
             var options = new RemoteNodeOptions(result.GetValue(controller)!, crt, key, Path.Combine(directory, "ca.crt"), only,
-                result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount), service);
+                result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount), service,
+                result.GetValue(idleExit) is { } idle ? TimeSpan.FromSeconds(Math.Max(1, idle)) : null);
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LavaAccel.Sandbox;
 using LavaAccel.Service;
+using LavaAccel.Service.Slurm;
 using Microsoft.Extensions.Hosting;
 
 namespace LavaAccel.Cli.Service;
@@ -20,9 +21,17 @@ internal static class ServeCommand
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready per sandbox kind and limits", DefaultValueFactory = _ => 2 };
         var sandbox = new Option<string>("--sandbox") { Description = "Isolation of jobs: oci or bwrap (auto: oci as root, else bwrap)", DefaultValueFactory = _ => "auto" };
         var maxUpload = new Option<string>("--max-upload") { Description = "Largest package accepted", DefaultValueFactory = _ => "256M" };
-        var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage")
+        var executor = new Option<string>("--executor") { Description = "Where jobs run: local (lava's own nodes: the embedded one and those that join) or slurm (the Slurm cluster SLURM_CONF names)", DefaultValueFactory = _ => "local" };
+        var slurmMode = new Option<string>("--slurm-mode") { Description = "With --executor slurm: pilot (sbatch pilots that run lava node and take jobs) or job (one Slurm job per lava job)", DefaultValueFactory = _ => "pilot" };
+        var partition = new Option<string?>("--slurm-partition") { Description = "Slurm partition to submit to (default: the cluster's default)" };
+        var minPilots = new Option<int>("--pilots-min") { Description = "Pilots kept running with an empty queue", DefaultValueFactory = _ => 0 };
+        var maxPilots = new Option<int>("--pilots-max") { Description = "Pilots at most", DefaultValueFactory = _ => 4 };
+        var pilotIdle = new Option<double>("--pilot-idle") { Description = "Seconds a pilot waits for work before it ends", DefaultValueFactory = _ => 60 };
+        var pilotWorkers = new Option<int>("--pilot-workers") { Description = "Jobs a pilot runs at once (its CPUs per task)", DefaultValueFactory = _ => 1 };
+        var pilotController = new Option<string?>("--pilot-controller") { Description = "The node endpoint as pilots on Slurm nodes reach it, e.g. https://head:7803 (default: --node-listen)" };
+        var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage; with --executor slurm, jobs run through Slurm")
         {
-            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload,
+            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload, executor, slurmMode, partition, minPilots, maxPilots, pilotIdle, pilotWorkers, pilotController,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -36,8 +45,40 @@ internal static class ServeCommand
             {
                 throw new LavaException("--roles without controller: a separate compute node joins a controller with `lava node --controller URL`");
             }
+            SlurmOptions? slurm = null;
+            switch (result.GetValue(executor))
+            {
+                case "local":
+                    break;
+                case "slurm":
+                    var mode = result.GetValue(slurmMode);
+                    if (mode is not ("pilot" or "job"))
+                    {
+                        throw new LavaException($"--slurm-mode '{mode}' is not pilot or job");
+                    }
+                    if (!SlurmClient.Reachable(out var why))
+                    {
+                        throw new LavaException($"--executor slurm: {why}");
+                    }
+                    if (mode == "pilot" && result.GetValue(nodeListen) is null)
+                    {
+                        throw new LavaException("--executor slurm --slurm-mode pilot needs --node-listen https://ADDRESS:PORT: pilots join over mutual TLS (`lava certs init` first)");
+                    }
+                    var (min, max) = (Math.Max(0, result.GetValue(minPilots)), Math.Max(1, result.GetValue(maxPilots)));
+                    if (min > max)
+                    {
+                        throw new LavaException($"--pilots-min {min} exceeds --pilots-max {max}");
+                    }
+                    slurm = new SlurmOptions(mode, result.GetValue(partition), min, max, TimeSpan.FromSeconds(Math.Max(1, result.GetValue(pilotIdle))),
+                        result.GetValue(pilotController), Math.Max(1, result.GetValue(pilotWorkers)));
+                    roleSet.Remove("compute"); // the Slurm cluster computes, not this process
+                    break;
+                default:
+                    throw new LavaException($"--executor '{result.GetValue(executor)}' is not local or slurm");
+            }
             var options = new ServiceOptions
             {
+                Slurm = slurm,
                 DataDirectory = Path.GetFullPath(result.GetValue(data) ?? ServiceConnection.DefaultDataDirectory),
                 Listen = result.GetValue(listen)!,
                 MetricsListen = result.GetValue(metrics),
@@ -51,7 +92,7 @@ internal static class ServeCommand
             };
             await using var app = ServiceHost.Build(options);
             await app.StartAsync(cancellation).ConfigureAwait(false);
-            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))} on {options.Listen}{(options.NodeListen is null ? "" : ", nodes on " + options.NodeListen)} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
+            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))}{(slurm is null ? "" : $", jobs through Slurm ({slurm.Mode} mode)")} on {options.Listen}{(options.NodeListen is null ? "" : ", nodes on " + options.NodeListen)} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
             await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
             return 0;
         });
