@@ -27,6 +27,7 @@ root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(SlurmJobCommand.Create());
+root.Subcommands.Add(SlurmCompileCommand.Create());
 root.Options.Add(ServiceConnection.ServerOption);
 root.Options.Add(ServiceConnection.TokenOption);
 root.Options.Add(ServiceConnection.CaOption);

@@ -7,14 +7,23 @@ using LavaAccel.Service.Storage;
 
 namespace LavaAccel.Service.Api;
 
-/// <summary><c>lava.v1.VariantService</c>: precompile, list and fetch variants of the caller's packages in the controller's cache.</summary>
-public sealed class VariantApi(PackageStore packages, VariantCache cache) : VariantService.VariantServiceBase
+/// <summary>
+/// <c>lava.v1.VariantService</c>: precompile, list and fetch variants of the caller's packages in
+/// the controller's cache (on a Slurm controller, precompiling is a Slurm job array; a target
+/// whose task failed is compiled here, so its error is reported).
+/// </summary>
+public sealed class VariantApi(PackageStore packages, VariantCache cache, ServiceOptions options, Slurm.SlurmClient slurm) : VariantService.VariantServiceBase
 {
     public override async Task<VariantList> Precompile(PrecompileRequest request, ServerCallContext context)
     {
         var package = Visible(request.PackageDigest, context);
         var targets = Targets(package, request.Targets);
         var list = new VariantList();
+        if (options.Slurm is not null)
+        {
+            // On a Slurm controller the cluster compiles: one job array, a task per missing target.
+            await new Slurm.SlurmCompileArray(slurm, options).CompileAsync(package, targets, cache, context.CancellationToken).ConfigureAwait(false);
+        }
         // One compile worker per target, two at a time (this machine's cores), as `lava compile` does.
         var results = new Variant[targets.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, targets.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = context.CancellationToken }, (i, _) =>

@@ -103,6 +103,19 @@ public sealed class SlurmClient
         return states;
     }
 
+    /// <summary>Whether any task of a job (an array's too) is still pending or running.</summary>
+    public bool Active(string id)
+    {
+        try
+        {
+            return Run("squeue", ["-h", "-j", id, "-o", "%T"], "asking Slurm for a job (squeue)").Trim().Length > 0;
+        }
+        catch (LavaException e) when (e.Message.Contains("Invalid job id", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Cancels a job (<c>scancel</c>); a job that ended meanwhile is no error.</summary>
     public void Cancel(string id) => Run("scancel", [id], "cancelling a Slurm job (scancel)", allowFailure: true);
 

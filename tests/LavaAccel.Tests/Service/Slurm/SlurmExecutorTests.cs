@@ -33,8 +33,17 @@ public sealed class SlurmExecutorTests(SlurmCluster cluster) : IClassFixture<Slu
         Assert.Contains("cpu/x86_64/x86-64-v4", devices["n1/cpu"].GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
         Assert.DoesNotContain("cpu/x86_64/x86-64-v4", devices["n2/cpu"].GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
 
-        // Correct outputs from a Slurm job; the v4 tier only n1's features promise.
+        // Precompiling every target is one Slurm job array, a task per target, into the controller's cache.
         var saxpy = LavaCli.RepoFile("kernels/saxpy.cl");
+        var compiled = Lava("--json", "compile", saxpy, "--targets", "all");
+        Assert.True(compiled.ExitCode == 0, compiled.ToString());
+        var variants = JsonDocument.Parse(compiled.Stdout).RootElement.GetProperty("variants").EnumerateArray().ToList();
+        Assert.All(variants, v => Assert.True(v.GetProperty("digest").ValueKind == JsonValueKind.String, v.ToString()));
+        var tasks = cluster.Command("squeue", "-h", "-t", "all", "-n", "lava-compile", "-o", "%i|%T").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(variants.Count, tasks.Length);
+        Assert.All(tasks, t => Assert.EndsWith("|COMPLETED", t));
+
+        // Correct outputs from a Slurm job; the v4 tier only n1's features promise.
         var output = Path.Combine(_home.Path, "y.npy");
         var v4 = Submit(saxpy, "saxpy", "--global", "512", "--arg", "a=3", "--arg", "x=range:512", "--arg", "y=ones:512", "--target", "cpu/x86_64/x86-64-v4", "--wait", "--out", $"y={output}");
         Assert.Equal("succeeded", v4.GetProperty("state").GetString());
