@@ -3,17 +3,14 @@ using System.Diagnostics;
 namespace LavaAccel.Tests;
 
 /// <summary>
-/// A real Slurm 22.05 cluster on this host for the tests: one <c>slurmctld</c> and two
-/// <c>slurmd</c> (n1: 2 CPUs, one <c>gpu:h100</c> GRES, feature x86-64-v4; n2: 2 CPUs, feature
-/// x86-64-v3), own ports, spool and state under a temporary directory, <c>auth/none</c> (no munge).
-/// 22.05 drops a GPU GRES without a device file (the node turns INVAL), so gres.conf names
-/// /dev/null; NodeAddr must be given or slurmctld hangs resolving the node names.
-/// <see cref="Available"/> is false (and the tests return) without root or the Slurm packages.
+/// A real Slurm 22.05 cluster on this host for the tests (<c>tools/slurm-cluster.sh</c>): one
+/// <c>slurmctld</c> and two <c>slurmd</c> (n1: 2 CPUs, one <c>gpu:h100</c> GRES, feature
+/// x86-64-v4; n2: 2 CPUs, feature x86-64-v3), own ports, state and logs under a temporary
+/// directory, <c>auth/none</c> (no munge). <see cref="Available"/> is false (and the tests
+/// return) without root or the Slurm packages.
 /// </summary>
 public sealed class SlurmCluster : IDisposable
 {
-    private readonly List<Process> _daemons = [];
-
     /// <summary>The cluster's directory (configuration, state, logs).</summary>
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("lava-slurm-").FullName;
 
@@ -23,6 +20,9 @@ public sealed class SlurmCluster : IDisposable
     /// <summary>Whether the cluster is up.</summary>
     public bool Available { get; }
 
+    /// <summary>Whether this machine cannot run one at all (not root, no Slurm packages): the tests return; CI has both.</summary>
+    public bool Unsupported { get; }
+
     /// <summary>Why it is not.</summary>
     public string Why { get; } = "";
 
@@ -31,65 +31,12 @@ public sealed class SlurmCluster : IDisposable
         if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/sbin/slurmctld") || !File.Exists("/usr/sbin/slurmd") || !File.Exists("/usr/bin/sbatch"))
         {
             Why = "needs root and Debian's slurmctld, slurmd and slurm-client (tools/bootstrap.sh installs them)";
+            Unsupported = true;
             return;
         }
-        var basePort = 26_000 + Random.Shared.Next(0, 300) * 3;
-        foreach (var sub in new[] { "state/ctld", "state/n1", "state/n2", "log", "run" })
-        {
-            System.IO.Directory.CreateDirectory(Path.Combine(Directory, sub));
-        }
-        File.WriteAllText(Conf, $"""
-            ClusterName=lavatest
-            SlurmctldHost=localhost
-            SlurmUser=root
-            SlurmdUser=root
-            SlurmctldPort={basePort}
-            SlurmdPort={basePort + 1}
-            AuthType=auth/none
-            CredType=cred/none
-            StateSaveLocation={Directory}/state/ctld
-            SlurmdSpoolDir={Directory}/state/%n
-            SlurmctldPidFile={Directory}/run/slurmctld.pid
-            SlurmdPidFile={Directory}/run/slurmd-%n.pid
-            SlurmctldLogFile={Directory}/log/slurmctld.log
-            SlurmdLogFile={Directory}/log/slurmd-%n.log
-            SelectType=select/cons_tres
-            SelectTypeParameters=CR_Core
-            ProctrackType=proctrack/linuxproc
-            TaskPlugin=task/none
-            JobAcctGatherType=jobacct_gather/none
-            AccountingStorageType=accounting_storage/none
-            JobCompType=jobcomp/none
-            MpiDefault=none
-            SwitchType=switch/none
-            ReturnToService=2
-            MailProg=/bin/true
-            MinJobAge=300
-            SchedulerParameters=batch_sched_delay=0
-            SlurmdParameters=config_overrides
-            GresTypes=gpu
-            NodeName=n1 NodeAddr=127.0.0.1 Port={basePort + 1} CPUs=2 RealMemory=4000 Gres=gpu:h100:1 Feature=x86-64-v4 State=UNKNOWN
-            NodeName=n2 NodeAddr=127.0.0.1 Port={basePort + 2} CPUs=2 RealMemory=4000 Feature=x86-64-v3 State=UNKNOWN
-            PartitionName=lava Nodes=n1,n2 Default=YES MaxTime=INFINITE State=UP
-
-            """);
-        File.WriteAllText(Path.Combine(Directory, "gres.conf"), "NodeName=n1 Name=gpu Type=h100 File=/dev/null\n");
-        Start("/usr/sbin/slurmctld", "-D", "-f", Conf);
-        Start("/usr/sbin/slurmd", "-D", "-N", "n1", "-f", Conf);
-        Start("/usr/sbin/slurmd", "-D", "-N", "n2", "-f", Conf);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var states = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            states = Command("sinfo", "-h", "-N", "-o", "%N=%T").Output;
-            if (states.Contains("n1=idle", StringComparison.Ordinal) && states.Contains("n2=idle", StringComparison.Ordinal))
-            {
-                Available = true;
-                return;
-            }
-            Thread.Sleep(250);
-        }
-        Why = $"the Slurm test cluster did not become idle in 60 s (sinfo: {states.Trim()}); logs in {Directory}/log";
+        var (exit, output) = Script("start");
+        Available = exit == 0;
+        Why = Available ? "" : output;
     }
 
     /// <summary>Runs a Slurm client command against this cluster.</summary>
@@ -111,38 +58,26 @@ public sealed class SlurmCluster : IDisposable
         return (process.ExitCode, output + error.Result);
     }
 
-    private void Start(string daemon, params string[] args)
+    // tools/slurm-cluster.sh, the one recipe of the test cluster (also for benchmarks and people).
+    private (int Exit, string Output) Script(string action)
     {
-        var start = new ProcessStartInfo(daemon) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { LavaCli.RepoFile("tools/slurm-cluster.sh"), action, Directory })
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["SLURM_CONF"] = Conf;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _daemons.Add(process);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
     }
 
     public void Dispose()
     {
-        if (_daemons.Count > 0)
+        if (Available)
         {
-            // Jobs outlive `scontrol shutdown` (they reattach on restart): cancel them first.
-            Command("scancel", "--full", "-p", "lava");
-            Command("scontrol", "shutdown");
-        }
-        foreach (var daemon in _daemons)
-        {
-            if (!daemon.WaitForExit(TimeSpan.FromSeconds(5)))
-            {
-                daemon.Kill(entireProcessTree: true);
-                daemon.WaitForExit(5000);
-            }
-            daemon.Dispose();
+            Script("stop");
         }
         try
         {
