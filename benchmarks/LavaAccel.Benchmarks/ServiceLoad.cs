@@ -70,30 +70,7 @@ internal static class ServiceLoad
             // is bound by how fast runc creates the containers that replace used ones.
             foreach (var (label, pause) in new[] { ("paced (100 ms between jobs)", 100), ("back to back", 0) })
             {
-                var submit = new List<double>();
-                var endToEnd = new List<double>();
-                var queueWait = new List<double>();
-                var running = new List<double>();
-                for (var i = 0; i < 150; i++)
-                {
-                    Thread.Sleep(pause);
-                    var clock = Stopwatch.StartNew();
-                    var job = jobs.SubmitJob(Saxpy(digest), headers);
-                    submit.Add(clock.Elapsed.TotalMilliseconds);
-                    using var watch = jobs.WatchJob(new GetJobRequest { Id = job.Id }, headers);
-                    while (watch.ResponseStream.MoveNext().GetAwaiter().GetResult() && watch.ResponseStream.Current.State is "queued" or "running")
-                    {
-                    }
-                    var outputs = jobs.GetOutputs(new GetJobRequest { Id = job.Id }, headers);
-                    endToEnd.Add(clock.Elapsed.TotalMilliseconds);
-                    var done = watch.ResponseStream.Current;
-                    queueWait.Add(done.StartedUnixMs - done.CreatedUnixMs);
-                    running.Add(done.FinishedUnixMs - done.StartedUnixMs);
-                    if (outputs.Outputs.Count != 1)
-                    {
-                        throw new InvalidOperationException($"job {job.Id} came back without its output");
-                    }
-                }
+                var (submit, endToEnd, queueWait, running) = EndToEnd(jobs, headers, digest, 150, pause);
                 Line("");
                 Line($"{label}, 150 jobs:");
                 Line(string.Create(inv, $"  submit latency (SubmitJob reply, job stored): p50 {Percentile(submit, 50):0.00} ms, p99 {Percentile(submit, 99):0.00} ms (goal p50 ≤ 5 ms)"));
@@ -201,7 +178,43 @@ internal static class ServiceLoad
         }
     }
 
-    private static SubmitJobRequest Saxpy(string digest)
+    /// <summary>Timed jobs, one at a time with <paramref name="pauseMs"/> between them: submit reply, submit → outputs, and from the job records queued → claimed and claimed → stored (ms).</summary>
+    internal static (List<double> Submit, List<double> EndToEnd, List<double> QueueWait, List<double> Running) EndToEnd(JobService.JobServiceClient jobs, Metadata headers, string digest, int count, int pauseMs, string target = "cpu/x86_64/x86-64-v2")
+    {
+        var submit = new List<double>();
+        var endToEnd = new List<double>();
+        var queueWait = new List<double>();
+        var running = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            Thread.Sleep(pauseMs);
+            var clock = Stopwatch.StartNew();
+            var request = Saxpy(digest);
+            request.Target = target;
+            var job = jobs.SubmitJob(request, headers);
+            submit.Add(clock.Elapsed.TotalMilliseconds);
+            using var watch = jobs.WatchJob(new GetJobRequest { Id = job.Id }, headers);
+            while (watch.ResponseStream.MoveNext().GetAwaiter().GetResult() && watch.ResponseStream.Current.State is "queued" or "running")
+            {
+            }
+            var done = watch.ResponseStream.Current;
+            if (done.State != "succeeded")
+            {
+                throw new InvalidOperationException($"job {job.Id} ended {done.State}: {done.Error}");
+            }
+            var outputs = jobs.GetOutputs(new GetJobRequest { Id = job.Id }, headers);
+            endToEnd.Add(clock.Elapsed.TotalMilliseconds);
+            queueWait.Add(done.StartedUnixMs - done.CreatedUnixMs);
+            running.Add(done.FinishedUnixMs - done.StartedUnixMs);
+            if (outputs.Outputs.Count != 1)
+            {
+                throw new InvalidOperationException($"job {job.Id} came back without its output");
+            }
+        }
+        return (submit, endToEnd, queueWait, running);
+    }
+
+    internal static SubmitJobRequest Saxpy(string digest)
     {
         var request = new SubmitJobRequest { PackageDigest = digest, Kernel = "saxpy", Target = "cpu/x86_64/x86-64-v2" };
         request.Global.Add(1024);
@@ -211,7 +224,7 @@ internal static class ServiceLoad
         return request;
     }
 
-    private static string Upload(GrpcChannel channel, Metadata headers)
+    internal static string Upload(GrpcChannel channel, Metadata headers)
     {
         var source = Path.Combine(Directory.CreateTempSubdirectory("lava-bench-pkg-").FullName, "saxpy.cl");
         File.WriteAllText(source, "__kernel void saxpy(float a, __global const float* x, __global float* y) { size_t i = get_global_id(0); y[i] = a * x[i] + y[i]; }");
@@ -223,7 +236,7 @@ internal static class ServiceLoad
         return upload.ResponseAsync.GetAwaiter().GetResult().Digest;
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         if (values.Count == 0)
         {
@@ -233,7 +246,7 @@ internal static class ServiceLoad
         return values[Math.Min(values.Count - 1, (int)Math.Ceiling(p / 100 * values.Count) - 1)];
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

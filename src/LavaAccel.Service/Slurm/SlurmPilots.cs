@@ -111,7 +111,7 @@ public sealed class SlurmPilots(JobStore jobs, NodeStore nodes, SlurmClient slur
         }
         var script = SlurmScripts.Write(Path.Combine(_root, name + ".sh"), new Dictionary<string, string> { ["LAVA_HOME"] = home },
             ["node", "--controller", Controller(), "--name", name, "--certs", certificates, "--workers", _slurm.PilotWorkers.ToString(CultureInfo.InvariantCulture),
-             "--pool", "1", "--idle-exit", _slurm.Idle.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--sandbox", options.Sandbox?.ToString().ToLowerInvariant() ?? "auto"]);
+             "--pool", "2", "--idle-exit", _slurm.Idle.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--sandbox", options.Sandbox?.ToString().ToLowerInvariant() ?? "auto"]);
         var request = new List<string> { "--job-name", "lava-pilot", "--output", Path.Combine(_root, name + ".out"), "--ntasks", "1", "--cpus-per-task", _slurm.PilotWorkers.ToString(CultureInfo.InvariantCulture) };
         if (_slurm.Partition is { } partition)
         {
