@@ -27,6 +27,39 @@ internal static class CliOutput
         return console;
     }
 
+    /// <summary>
+    /// Prints a table: framed for a person at a terminal; in a pipe or a file, plain columns
+    /// separated by two spaces, one line per row (no wrapping, no trailing spaces), so grep, cut
+    /// and awk see every cell whole.
+    /// </summary>
+    public static void Table(Table table)
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            Out.Write(table);
+            return;
+        }
+        var rows = new List<string[]> { table.Columns.Select(c => Plain(c.Header)).ToArray() };
+        rows.AddRange(table.Rows.Select(r => r.Select(Plain).ToArray()));
+        var widths = Enumerable.Range(0, table.Columns.Count).Select(i => rows.Max(r => i < r.Length ? r[i].Length : 0)).ToArray();
+        var right = table.Columns.Select(c => c.Alignment == Justify.Right).ToArray();
+        foreach (var row in rows)
+        {
+            var cells = row.Select((cell, i) => i == row.Length - 1 && !right[i] ? cell : right[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]));
+            Console.Out.WriteLine(string.Join("  ", cells).TrimEnd());
+        }
+    }
+
+    // A cell's text without markup, on one line.
+    private static string Plain(Spectre.Console.Rendering.IRenderable cell)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 100_000;
+        console.Write(cell);
+        return string.Join(' ', writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     /// <summary>Console for progress on stderr (stdout stays clean for data).</summary>
     public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
@@ -48,6 +81,12 @@ internal static class CliOutput
         }
         return Err.Status().Spinner(Spinner.Known.Dots).Start(Markup.Escape(initial), context => work(step => context.Status(Markup.Escape(step) + "…")));
     }
+
+    /// <summary>A time for JSON: ISO-8601 in UTC with milliseconds and the zone (<c>2026-12-07T14:40:21.158Z</c>).</summary>
+    public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A time for people: this machine's local time (<c>2026-12-07 15:40:21</c>).</summary>
+    public static string LocalTime(DateTimeOffset time) => time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Formats milliseconds for people.</summary>
     public static string Ms(double ms) => ms >= 1000 ? $"{ms / 1000:0.00} s" : ms >= 10 ? $"{ms:0.0} ms" : $"{ms:0.000} ms";

@@ -23,6 +23,7 @@ root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(JobsCommands.List());
 root.Subcommands.Add(JobsCommands.Show());
 root.Subcommands.Add(JobsCommands.Cancel());
+root.Subcommands.Add(OutputsCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
@@ -35,7 +36,7 @@ root.Options.Add(ServiceConnection.CaOption);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"error: {parsed.Errors[0].Message}");
+    Console.Error.WriteLine($"error: {ParseErrors.Describe(parsed)}");
     return 2;
 }
 try

@@ -127,7 +127,9 @@ public static class ServiceHost
         }
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
-        app.MapMetrics("/metrics").RequireHost($"*:{metricsUri.Port}");
+        // Counting job ends starts with the service, not with the first submit.
+        var metrics = app.Services.GetRequiredService<ServiceMetrics>();
+        app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{metricsUri.Port}");
         return app;
     }
 

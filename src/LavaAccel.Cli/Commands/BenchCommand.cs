@@ -76,7 +76,7 @@ internal static class BenchCommand
             {
                 table.AddRow(Markup.Escape(r.Choice.Target.ToString()), CliOutput.Ms(r.Outcome.MedianMs), CliOutput.Ms(r.Outcome.KernelMs[0]), r.EffectiveGbps.ToString("0.0", CultureInfo.InvariantCulture), agrees ? "agree" : "[red]DIFFER[/]");
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             Console.WriteLine($"report    {directory}/report.md (results.csv, time.svg, gbps.svg)");
             return 0;
         });

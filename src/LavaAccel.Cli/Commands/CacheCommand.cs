@@ -70,8 +70,8 @@ internal static class CacheCommand
                     ["compile_ms"] = Math.Round(e.CompileMs, 3),
                     ["pinned"] = e.Pinned,
                     ["built_by"] = e.BuiltBy,
-                    ["created"] = e.Created.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                    ["last_used"] = e.LastUsed.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["created"] = CliOutput.IsoTime(e.Created),
+                    ["last_used"] = CliOutput.IsoTime(e.LastUsed),
                     ["error"] = e.Error,
                 })]));
                 return 0;
@@ -80,10 +80,10 @@ internal static class CacheCommand
             foreach (var e in entries)
             {
                 table.AddRow(Markup.Escape(e.Package), e.Target, e.Error is null ? CliOutput.Bytes(e.Size) : "[red]failed[/]", CliOutput.Ms(e.CompileMs),
-                    e.LastUsed.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + (e.Pinned ? " (pinned)" : ""),
+                    CliOutput.LocalTime(e.LastUsed) + (e.Pinned ? " (pinned)" : ""),
                     Markup.Escape(e.Error?.Split('\n')[0] ?? e.Key[..23] + "…"));
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             return 0;
         });
         return command;

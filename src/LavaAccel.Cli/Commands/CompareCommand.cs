@@ -60,7 +60,7 @@ internal static class CompareCommand
             {
                 table.AddRow(Markup.Escape(row.Report.Choice.Target.ToString()), CliOutput.Ms(row.Report.Outcome.MedianMs), Markup.Escape(row.Output), $"{row.Diff.MaxAbsolute:G4}", $"{row.Diff.MaxRelative:G4}");
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             return 0;
         });
         return command;

@@ -132,7 +132,7 @@ internal static class CompileCommand
                 table.AddRow(o.Target.ToString(), "[red]failed[/]", CliOutput.Ms(o.WallMs), "", Markup.Escape(FirstLine(o.Error!)));
             }
         }
-        CliOutput.Out.Write(table);
+        CliOutput.Table(table);
         var hits = outcomes.Count(o => o.Variant?.Hit == true);
         Console.WriteLine($"{outcomes.Count} targets in {CliOutput.Ms(wallMs)}: {hits} cache hits, {outcomes.Count(o => o.Variant?.Hit == false)} compiled, {outcomes.Count(o => o.Error is not null)} failed");
     }

@@ -45,7 +45,7 @@ internal static class DevicesCommand
                 {
                     table.AddRow(d.Id, d.Kind, Markup.Escape(d.Model), Units(d), Clock(d), $"{d.Memory.SizeGib:0.#} GiB", Bandwidth(d), Markup.Escape(d.Targets.Count > 0 ? string.Join(", ", d.Targets) : d.Notes ?? ""));
                 }
-                CliOutput.Out.Write(table);
+                CliOutput.Table(table);
             }
             if (profiles.Count > 0)
             {
@@ -56,7 +56,7 @@ internal static class DevicesCommand
                     table.AddRow(d.Id, d.Kind, Markup.Escape(d.Model), Units(d), d.PeakGflops.Fp32.ToString("0", CultureInfo.InvariantCulture), d.PeakGflops.Fp64.ToString("0", CultureInfo.InvariantCulture),
                         $"{d.Memory.SizeGib:0.#} GiB", Bandwidth(d), Markup.Escape(string.Join(", ", d.Targets)));
                 }
-                CliOutput.Out.Write(table);
+                CliOutput.Table(table);
             }
             return 0;
         });
@@ -94,7 +94,7 @@ internal static class DevicesCommand
         {
             table.AddRow(Markup.Escape(d.Id), d.Kind, Markup.Escape(d.Model), (d.State?.RunningJobs ?? 0).ToString(CultureInfo.InvariantCulture), (d.State?.QueuedJobs ?? 0).ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", d.Targets)));
         }
-        CliOutput.Out.Write(table);
+        CliOutput.Table(table);
         return 0;
     }
 }

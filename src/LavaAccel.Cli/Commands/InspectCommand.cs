@@ -40,7 +40,7 @@ internal static class InspectCommand
         {
             table.AddRow(Markup.Escape(kernel.Name), Markup.Escape(string.Join(", ", kernel.Arguments)));
         }
-        CliOutput.Out.Write(table);
+        CliOutput.Table(table);
     }
 
     internal static JsonObject Describe(Package package)

@@ -64,7 +64,7 @@ internal static class PlaceCommand
                     c.Eligible ? $"{Ms(c.RunSeconds)} ({Markup.Escape(c.RunBasis)})" : "", c.Eligible ? Ms(c.TotalSeconds) : "",
                     c == decision.Chosen ? "[green]chosen[/]" : c.Eligible ? "" : Markup.Escape("rejected: " + c.Rejection));
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             return 0;
         });
         return command;

@@ -32,7 +32,7 @@ internal static class TargetsCommand
             {
                 table.AddRow(target.ToString(), input == "csharp" ? "C#" : "OpenCL C", "yes", why is null ? (LavaAccel.Execution.Runners.RunnerRegistry.For(target).Execution(target) == "qemu" ? "yes (qemu-aarch64)" : "yes") : Markup.Escape("no: " + why));
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             return 0;
         });
         return command;

@@ -68,14 +68,14 @@ internal static class UsageCommand
             {
                 summary.AddRow(Markup.Escape(t.User), Markup.Escape(t.Exit), t.Jobs.ToString(CultureInfo.InvariantCulture), CliOutput.Ms(t.WallMs), CliOutput.Ms(t.CpuMs), CliOutput.Bytes((long)t.PeakBytes));
             }
-            CliOutput.Out.Write(summary);
+            CliOutput.Table(summary);
             var jobs = new Table().Border(TableBorder.Simple).AddColumn("time").AddColumn("job").AddColumn("kernel").AddColumn("target").AddColumn("sandbox").AddColumn("exit").AddColumn("wall").AddColumn("cpu").AddColumn("peak");
             foreach (var r in latest)
             {
                 jobs.AddRow(Markup.Escape(Text(r, "time")), Markup.Escape(Text(r, "job")), Markup.Escape(Text(r, "kernel")), Markup.Escape(Text(r, "target")), Markup.Escape(Text(r, "sandbox")), Markup.Escape(Text(r, "exit")),
                     CliOutput.Ms(Number(r, "wall_ms")), CliOutput.Ms(Number(r, "user_cpu_ms") + Number(r, "system_cpu_ms")), CliOutput.Bytes((long)Number(r, "peak_memory_bytes")));
             }
-            CliOutput.Out.Write(jobs);
+            CliOutput.Table(jobs);
             return 0;
         });
         return command;

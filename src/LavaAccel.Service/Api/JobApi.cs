@@ -89,6 +89,11 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     public override Task<Job> CancelJob(GetJobRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
+        var before = jobs.Get(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}");
+        if (JobStates.IsFinal(before.State))
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"job {before.Id} already ended {before.State}: there is nothing to cancel"));
+        }
         return Task.FromResult(jobs.Cancel(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}"));
     }
 
@@ -102,6 +107,13 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         var outputs = new JobOutputs();
         outputs.Outputs.AddRange(jobs.Outputs(job.Id));
         return Task.FromResult(outputs);
+    }
+
+    public override Task<JobLog> GetJobLog(GetJobRequest request, ServerCallContext context)
+    {
+        var job = Find(request.Id, context);
+        var log = jobs.Log(job.Id);
+        return Task.FromResult(new JobLog { Text = log, Truncated = log.EndsWith("more than 64 KiB]\n", StringComparison.Ordinal) });
     }
 
     private static string? Named(string value) => value.Length == 0 || value == "auto" ? null : value;

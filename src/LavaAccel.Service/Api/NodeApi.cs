@@ -11,7 +11,7 @@ namespace LavaAccel.Service.Api;
 /// <c>lava.v1.NodeService</c> on the controller, reachable only over mutual TLS: the node is the
 /// common name of the client certificate Kestrel already validated against the cluster CA.
 /// </summary>
-public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore packages, LavaAccel.Cache.VariantCache cache, ServiceOptions options, ServiceMetrics metrics, ILogger<NodeApi> log) : NodeService.NodeServiceBase
+public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore packages, LavaAccel.Cache.VariantCache cache, ServiceOptions options, ILogger<NodeApi> log) : NodeService.NodeServiceBase
 {
     private const int ChunkBytes = 1 << 20;
     private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(10);
@@ -99,16 +99,21 @@ public sealed class NodeApi(NodeStore nodes, JobStore jobs, PackageStore package
             throw RpcErrors.Invalid($"'{request.State}' is not a final state");
         }
         var accepted = jobs.Finish(request.JobId, node, new JobResult(request.State, request.Error, request.Target, request.KernelMs, request.CacheHit,
-            request.Usage ?? new JobUsage(), [.. request.Outputs]), request.Attempt > 0 ? request.Attempt : null);
-        if (accepted)
-        {
-            metrics.Finished(request.State, request.Usage?.WallMs ?? 0);
-        }
-        else
+            request.Usage ?? new JobUsage(), [.. request.Outputs], request.Log), request.Attempt > 0 ? request.Attempt : null);
+        if (!accepted)
         {
             log.LogWarning("node {Node} reported job {Job}, which is no longer its own: ignored", node, request.JobId);
         }
         return Task.FromResult(new CompleteReply { Accepted = accepted });
+    }
+
+    public override Task<LeaveReply> Leave(LeaveRequest request, ServerCallContext context)
+    {
+        var node = NodeOf(context);
+        var requeued = jobs.RequeueUnreported(node, [], TimeSpan.Zero);
+        nodes.Leave(node);
+        log.LogInformation("node {Node} left (drained); {Requeued} job(s) it still held re-queued", node, requeued);
+        return Task.FromResult(new LeaveReply { Requeued = requeued });
     }
 
     private string NodeOf(ServerCallContext context)

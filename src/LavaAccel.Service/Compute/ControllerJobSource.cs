@@ -46,7 +46,7 @@ public sealed class ControllerJobSource(NodeService.NodeServiceClient controller
     /// <inheritdoc />
     public async Task CompleteAsync(ClaimedWork work, JobResult result, CancellationToken stop)
     {
-        var request = new CompleteRequest { JobId = work.Job.Id, Attempt = work.Attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage };
+        var request = new CompleteRequest { JobId = work.Job.Id, Attempt = work.Attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage, Log = result.Log };
         request.Outputs.AddRange(result.Outputs);
         while (!stop.IsCancellationRequested)
         {

@@ -10,7 +10,7 @@ namespace LavaAccel.Service.Compute;
 /// start it re-queues what this node was running when the previous process died, so an accepted
 /// job completes (or fails after its node was lost under it three times).
 /// </summary>
-public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions options, ServiceMetrics metrics, ILogger<JobExecutor> log) : BackgroundService
+public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions options, ILogger<JobExecutor> log) : BackgroundService
 {
     /// <summary>This node's name in job records.</summary>
     public string Node => options.NodeName;
@@ -23,7 +23,7 @@ public sealed class JobExecutor(JobStore jobs, JobRunner runner, ServiceOptions 
         {
             log.LogWarning("re-queued {Count} job(s) this node was running when it stopped", requeued);
         }
-        var worker = new NodeWorker(new LocalJobSource(jobs, Node, metrics), runner, Node, log);
+        var worker = new NodeWorker(new LocalJobSource(jobs, Node), runner, Node, log);
         return Task.WhenAll(worker.RunAsync(options.Workers, stoppingToken), Task.Run(() => WatchCancellationsAsync(worker, stoppingToken), stoppingToken));
     }
 

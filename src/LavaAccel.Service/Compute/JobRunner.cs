@@ -51,7 +51,7 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
                 // kernel times, which code in the sandbox could understate.
                 DeviceMs = Math.Max(outcome.KernelMs.Sum(), outcome.WallMs),
                 PeakMemoryBytes = outcome.Usage?.PeakMemoryBytes ?? 0,
-            }, outputs);
+            }, outputs, JobResult.Bounded(outcome.KernelOutput));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -3,7 +3,7 @@ using LavaAccel.Service.Storage;
 namespace LavaAccel.Service.Compute;
 
 /// <summary>The embedded node's jobs: those the controller placed on it, claimed from the store directly, results written to it.</summary>
-public sealed class LocalJobSource(JobStore jobs, string node, ServiceMetrics metrics) : IJobSource
+public sealed class LocalJobSource(JobStore jobs, string node) : IJobSource
 {
     /// <inheritdoc />
     public async Task<ClaimedWork?> ClaimAsync(CancellationToken stop)
@@ -24,7 +24,6 @@ public sealed class LocalJobSource(JobStore jobs, string node, ServiceMetrics me
     public Task CompleteAsync(ClaimedWork work, JobResult result, CancellationToken stop)
     {
         jobs.Finish(work.Job.Id, node, result, work.Attempt);
-        metrics.Finished(result.State, result.Usage.WallMs);
         return Task.CompletedTask;
     }
 }

@@ -33,18 +33,27 @@ public sealed class NodeWorker(IJobSource source, JobRunner runner, string node,
         }
     }
 
-    /// <summary>Runs <paramref name="workers"/> loops until <paramref name="stop"/>.</summary>
-    public Task RunAsync(int workers, CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(() => LoopAsync(stop), stop)));
+    /// <summary>
+    /// Runs <paramref name="workers"/> loops until <paramref name="stop"/>; with
+    /// <paramref name="drain"/> cancelled, the loops claim nothing more, finish the jobs they hold
+    /// and return (a node stopping gracefully).
+    /// </summary>
+    public Task RunAsync(int workers, CancellationToken stop, CancellationToken drain = default) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(() => LoopAsync(stop, drain), stop)));
 
-    private async Task LoopAsync(CancellationToken stop)
+    private async Task LoopAsync(CancellationToken stop, CancellationToken drain)
     {
-        while (!stop.IsCancellationRequested)
+        using var claiming = CancellationTokenSource.CreateLinkedTokenSource(stop, drain);
+        while (!claiming.IsCancellationRequested)
         {
             ClaimedWork? work;
             try
             {
-                work = await source.ClaimAsync(stop).ConfigureAwait(false);
+                work = await source.ClaimAsync(claiming.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (drain.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                return; // draining: a claim in flight is abandoned (the controller re-queues an unreported job)
             }
             catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {

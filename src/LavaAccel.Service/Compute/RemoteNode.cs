@@ -23,7 +23,12 @@ namespace LavaAccel.Service.Compute;
 /// <param name="Workers">Jobs run at once.</param>
 /// <param name="Service">Sandbox and time-limit settings shared with the embedded node.</param>
 /// <param name="IdleExit">End after this long without a job (a Slurm pilot frees its allocation); null: run until stopped.</param>
-public sealed record RemoteNodeOptions(string Controller, string Certificate, string Key, string Ca, IReadOnlySet<string>? Targets, int Workers, ServiceOptions Service, TimeSpan? IdleExit = null);
+/// <param name="DrainTimeout">How long a draining node lets its jobs finish before it stops them and hands them back.</param>
+public sealed record RemoteNodeOptions(string Controller, string Certificate, string Key, string Ca, IReadOnlySet<string>? Targets, int Workers, ServiceOptions Service, TimeSpan? IdleExit = null, TimeSpan DrainTimeout = default)
+{
+    /// <summary>How long a draining node lets its jobs finish (default 60 s).</summary>
+    public TimeSpan DrainTimeout { get; init; } = DrainTimeout > TimeSpan.Zero ? DrainTimeout : TimeSpan.FromSeconds(60);
+}
 
 /// <summary>
 /// <c>lava node --controller URL</c>: a compute node that joins a controller over mutual TLS,
@@ -34,7 +39,13 @@ public sealed record RemoteNodeOptions(string Controller, string Certificate, st
 public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
 {
     /// <summary>Runs until <paramref name="stop"/>.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    /// <param name="stop">Stops at once: running kernels are stopped and left to the controller to re-place.</param>
+    /// <param name="drain">
+    /// Stops gracefully (SIGTERM, Ctrl-C, the idle time of a pilot): claims nothing more, finishes
+    /// the jobs it holds (for at most <see cref="RemoteNodeOptions.DrainTimeout"/>), tells the
+    /// controller it leaves (what it still held is re-queued at once) and returns.
+    /// </param>
+    public async Task RunAsync(CancellationToken stop, CancellationToken drain = default)
     {
         using var certificate = X509Certificate2.CreateFromPemFile(options.Certificate, options.Key);
         using var ca = CertificateAuthority.LoadCertificate(options.Ca);
@@ -60,30 +71,58 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
         var runner = new JobRunner(packages, new VariantCache(compile: request => FetchOrCompile(controller, request)), new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)), deployment, options.Service);
         var interval = await RegisterAsync(controller, devices, stop).ConfigureAwait(false);
         log.LogInformation("node {Node} joined {Controller} with {Count} device(s): {Targets}", name, options.Controller, devices.Count, string.Join(", ", devices.SelectMany(d => d.Targets).Distinct()));
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        stop = idle.Token;
-        var worker = new NodeWorker(new ControllerJobSource(controller, packages, log), runner, name, log);
-        var loops = new List<Task> { worker.RunAsync(options.Workers, stop), HeartbeatAsync(controller, devices, worker, interval, stop) };
-        if (options.IdleExit is { } patience)
+        using var draining = CancellationTokenSource.CreateLinkedTokenSource(drain);
+        using var hard = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var beats = CancellationTokenSource.CreateLinkedTokenSource(hard.Token);
+        using var deadline = draining.Token.Register(() =>
         {
-            loops.Add(ExitWhenIdleAsync(worker, patience, idle, name));
-        }
+            log.LogInformation("node {Node} draining: no new jobs; finishing those it holds (at most {Seconds} s)", name, options.DrainTimeout.TotalSeconds);
+            hard.CancelAfter(options.DrainTimeout);
+        });
+        var worker = new NodeWorker(new ControllerJobSource(controller, packages, log), runner, name, log);
+        var heartbeat = HeartbeatAsync(controller, devices, worker, interval, beats.Token);
+        var idle = options.IdleExit is { } patience ? ExitWhenIdleAsync(worker, patience, draining, name) : Task.CompletedTask;
         try
         {
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            await worker.RunAsync(options.Workers, hard.Token, draining.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (hard.IsCancellationRequested)
         {
-            // shutting down
+            // stopped hard (or the drain took too long): the controller re-places what was running
+        }
+        await beats.CancelAsync().ConfigureAwait(false);
+        await draining.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in new[] { heartbeat, idle })
+        {
+            try
+            {
+                await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // ended with the node
+            }
+        }
+        if (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var reply = await controller.LeaveAsync(new LeaveRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ConfigureAwait(false);
+                log.LogInformation("node {Node} left {Controller}{Requeued}", name, options.Controller, reply.Requeued > 0 ? $"; {reply.Requeued} unfinished job(s) re-queued" : "");
+            }
+            catch (RpcException e)
+            {
+                log.LogWarning("telling the controller this node leaves failed ({Detail}); it will notice the missing heartbeats", e.Status.Detail);
+            }
         }
     }
 
-    // A pilot ends once it had nothing to do for the idle time (checked each half second).
-    private async Task ExitWhenIdleAsync(NodeWorker worker, TimeSpan patience, CancellationTokenSource stop, string name)
+    // A pilot ends (drains) once it had nothing to do for the idle time (checked each half second).
+    private async Task ExitWhenIdleAsync(NodeWorker worker, TimeSpan patience, CancellationTokenSource drain, string name)
     {
         var since = DateTime.UtcNow;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(drain.Token).ConfigureAwait(false))
         {
             if (worker.Running.Count > 0)
             {
@@ -92,7 +131,7 @@ public sealed class RemoteNode(RemoteNodeOptions options, ILogger log)
             else if (DateTime.UtcNow - since >= patience)
             {
                 log.LogInformation("node {Node} idle for {Seconds} s: ending", name, patience.TotalSeconds);
-                await stop.CancelAsync().ConfigureAwait(false);
+                await drain.CancelAsync().ConfigureAwait(false);
                 return;
             }
         }

@@ -16,7 +16,7 @@ namespace LavaAccel.Service.Slurm;
 /// <c>scontrol</c>; <c>lava cancel</c> becomes <c>scancel</c>; Slurm's TIMEOUT, OUT_OF_MEMORY,
 /// NODE_FAIL, FAILED and CANCELLED become lava's states with the reason.
 /// </summary>
-public sealed class SlurmJobExecutor(JobStore jobs, PackageStore packages, SlurmInventory inventory, SlurmClient slurm, ServiceOptions options, ServiceMetrics metrics, ILogger<SlurmJobExecutor> log) : BackgroundService
+public sealed class SlurmJobExecutor(JobStore jobs, PackageStore packages, SlurmInventory inventory, SlurmClient slurm, ServiceOptions options, ILogger<SlurmJobExecutor> log) : BackgroundService
 {
     private sealed record Tracked(string JobId, string Node, int Attempt, SlurmSpool Spool, bool Cancelled = false);
 
@@ -83,10 +83,7 @@ public sealed class SlurmJobExecutor(JobStore jobs, PackageStore packages, Slurm
                 continue;
             }
             var ended = result is not null ? SlurmSpool.ToResult(result) : Lost(state, tracked);
-            if (jobs.Finish(tracked.JobId, tracked.Node, ended, tracked.Attempt))
-            {
-                metrics.Finished(ended.State, ended.Usage.WallMs);
-            }
+            jobs.Finish(tracked.JobId, tracked.Node, ended, tracked.Attempt);
             _tracked.Remove(slurmId);
             TryDelete(tracked.Spool.Directory);
         }

@@ -24,7 +24,7 @@ public static class SlurmJobRun
         await using var deployment = new Deployment(LavaAccel.Host.LavaHome.Path, 0);
         var runner = new JobRunner(new SpoolPackage(spool), new VariantCache(), new PerformanceHistory(), deployment, options);
         var result = await runner.RunAsync(new Job { Id = claim.JobId, Owner = claim.Owner }, claim.Request, claim.MemoryLimitBytes, stop).ConfigureAwait(false);
-        var complete = new CompleteRequest { JobId = claim.JobId, Attempt = claim.Attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage };
+        var complete = new CompleteRequest { JobId = claim.JobId, Attempt = claim.Attempt, State = result.State, Error = result.Error, Target = result.Target, KernelMs = result.KernelMs, CacheHit = result.CacheHit, Usage = result.Usage, Log = result.Log };
         complete.Outputs.AddRange(result.Outputs);
         var temporary = spool.Result + ".tmp";
         await File.WriteAllBytesAsync(temporary, complete.ToByteArray(), CancellationToken.None).ConfigureAwait(false);

@@ -72,5 +72,5 @@ public sealed class SlurmSpool(string directory)
     }
 
     /// <summary>The result as the store takes it.</summary>
-    public static JobResult ToResult(CompleteRequest r) => new(r.State, r.Error, r.Target, r.KernelMs, r.CacheHit, r.Usage ?? new JobUsage(), [.. r.Outputs]);
+    public static JobResult ToResult(CompleteRequest r) => new(r.State, r.Error, r.Target, r.KernelMs, r.CacheHit, r.Usage ?? new JobUsage(), [.. r.Outputs], r.Log);
 }

@@ -10,4 +10,12 @@ namespace LavaAccel.Service.Storage;
 /// <param name="CacheHit">Whether the variant came from the cache.</param>
 /// <param name="Usage">Resources used.</param>
 /// <param name="Outputs">Written buffers as .npy bytes.</param>
-public sealed record JobResult(string State, string Error, string Target, double KernelMs, bool CacheHit, JobUsage Usage, IReadOnlyList<JobOutput> Outputs);
+/// <param name="Log">What the kernel printed (at most <see cref="MaxLogBytes"/>).</param>
+public sealed record JobResult(string State, string Error, string Target, double KernelMs, bool CacheHit, JobUsage Usage, IReadOnlyList<JobOutput> Outputs, string Log = "")
+{
+    /// <summary>The most of a kernel's output a job keeps.</summary>
+    public const int MaxLogBytes = 64 << 10;
+
+    /// <summary>A kernel's output cut to what a job keeps, saying so when it was cut.</summary>
+    public static string Bounded(string log) => log.Length <= MaxLogBytes ? log : log[..MaxLogBytes] + "\n[… output truncated by lava: more than 64 KiB]\n";
+}

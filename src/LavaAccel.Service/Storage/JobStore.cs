@@ -25,6 +25,9 @@ public sealed class JobStore(ServiceDatabase database)
     /// <summary>Pulsed when the controller placed queued jobs on other nodes than before (nodes claim what was placed on them).</summary>
     public ChangeSignal Placed { get; } = new();
 
+    /// <summary>Raised once for every job that ends (succeeded, failed, cancelled — by a node, a cancel or a lost node), with its wall time in ms.</summary>
+    public event Action<string, double>? Ended;
+
     /// <summary>Raised after a job succeeded, with what the controller's history learns from it.</summary>
     public event Action<FinishedRun>? Succeeded;
 
@@ -240,12 +243,12 @@ public sealed class JobStore(ServiceDatabase database)
         using var transaction = connection.BeginTransaction(deferred: false);
         var applied = ServiceDatabase.Execute(connection, """
             UPDATE jobs SET state = $s, error = $e, target = $tg, kernel_ms = $k, cache_hit = $h, finished_ms = $f,
-                wall_ms = $w, cpu_ms = $c, device_ms = $d, peak_bytes = $p
+                wall_ms = $w, cpu_ms = $c, device_ms = $d, peak_bytes = $p, log = $log
             WHERE id = $id AND state = 'running' AND node = $n AND ($a IS NULL OR attempts = $a)
             """,
             ("$s", result.State), ("$e", result.Error), ("$tg", result.Target), ("$k", result.KernelMs), ("$h", result.CacheHit ? 1 : 0),
             ("$f", ServiceDatabase.NowMs()), ("$w", result.Usage.WallMs), ("$c", result.Usage.CpuMs), ("$d", result.Usage.DeviceMs),
-            ("$p", result.Usage.PeakMemoryBytes), ("$id", id), ("$n", node), ("$a", attempt)) == 1;
+            ("$p", result.Usage.PeakMemoryBytes), ("$id", id), ("$n", node), ("$a", attempt), ("$log", JobResult.Bounded(result.Log))) == 1;
         FinishedRun? learned = null;
         if (applied)
         {
@@ -262,6 +265,10 @@ public sealed class JobStore(ServiceDatabase database)
         }
         transaction.Commit();
         Changed.Pulse();
+        if (applied)
+        {
+            Ended?.Invoke(result.State, result.Usage.WallMs);
+        }
         if (learned is not null)
         {
             Succeeded?.Invoke(learned);
@@ -277,11 +284,15 @@ public sealed class JobStore(ServiceDatabase database)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'cancelled', finished_ms = $f WHERE id = $id AND ($o IS NULL OR owner = $o) AND state = 'queued'",
+        var dequeued = ServiceDatabase.Execute(connection, "UPDATE jobs SET state = 'cancelled', finished_ms = $f WHERE id = $id AND ($o IS NULL OR owner = $o) AND state = 'queued'",
             ("$f", ServiceDatabase.NowMs()), ("$id", id), ("$o", owner));
         ServiceDatabase.Execute(connection, "UPDATE jobs SET cancel_requested = 1 WHERE id = $id AND ($o IS NULL OR owner = $o) AND state = 'running'", ("$id", id), ("$o", owner));
         transaction.Commit();
         Changed.Pulse();
+        if (dequeued > 0)
+        {
+            Ended?.Invoke(JobStates.Cancelled, 0);
+        }
         return Get(id, owner);
     }
 
@@ -327,7 +338,9 @@ public sealed class JobStore(ServiceDatabase database)
     private int RequeueRunning(string condition, bool lost, params (string Name, object? Value)[] parameters)
     {
         using var connection = database.Open();
-        var count = ServiceDatabase.Execute(connection, $"""
+        var ended = new List<string>();
+        var count = 0;
+        using (var command = ServiceDatabase.Command(connection, $"""
             UPDATE jobs SET node_losses = node_losses + $lost,
                 state = CASE WHEN cancel_requested = 1 THEN 'cancelled'
                              WHEN node_losses + $lost >= $max THEN 'failed' ELSE 'queued' END,
@@ -338,10 +351,26 @@ public sealed class JobStore(ServiceDatabase database)
                 placed_node = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN placed_node ELSE '' END,
                 finished_ms = CASE WHEN cancel_requested = 1 OR node_losses + $lost >= $max THEN $now ELSE finished_ms END
             WHERE state = 'running' AND {condition}
-            """, [.. parameters, ("$now", ServiceDatabase.NowMs()), ("$lost", lost ? 1 : 0), ("$max", MaxNodeLosses)]);
+            RETURNING state
+            """, [.. parameters, ("$now", ServiceDatabase.NowMs()), ("$lost", lost ? 1 : 0), ("$max", MaxNodeLosses)]))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                count++;
+                if (reader.GetString(0) != JobStates.Queued)
+                {
+                    ended.Add(reader.GetString(0));
+                }
+            }
+        }
         if (count > 0)
         {
             Changed.Pulse();
+        }
+        foreach (var state in ended)
+        {
+            Ended?.Invoke(state, 0);
         }
         return count;
     }
@@ -351,6 +380,13 @@ public sealed class JobStore(ServiceDatabase database)
     {
         using var connection = database.Open();
         return ServiceDatabase.Scalar(connection, "SELECT attempts FROM jobs WHERE id = $id", ("$id", id)) is long n ? (int)n : 0;
+    }
+
+    /// <summary>What a job's kernel printed ("" when nothing or not yet).</summary>
+    public string Log(string id)
+    {
+        using var connection = database.Open();
+        return ServiceDatabase.Scalar(connection, "SELECT log FROM jobs WHERE id = $id", ("$id", id)) as string ?? "";
     }
 
     /// <summary>The outputs of a job.</summary>
@@ -365,6 +401,23 @@ public sealed class JobStore(ServiceDatabase database)
             outputs.Add(new JobOutput { Name = reader.GetString(0), Npy = ByteString.CopyFrom((byte[])reader.GetValue(1)) });
         }
         return outputs;
+    }
+
+    /// <summary>Queued and running jobs by target (the placed or asked one; "auto" when neither is known yet).</summary>
+    public IReadOnlyList<(string State, string Target, long Count)> CountsByTarget()
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, """
+            SELECT state, COALESCE(NULLIF(target, ''), NULLIF(placed_target, ''), NULLIF(requested_target, ''), 'auto'), COUNT(*)
+            FROM jobs WHERE state IN ('queued', 'running') GROUP BY 1, 2
+            """);
+        using var reader = command.ExecuteReader();
+        var counts = new List<(string, string, long)>();
+        while (reader.Read())
+        {
+            counts.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+        return counts;
     }
 
     /// <summary>Queued and running jobs (for device state).</summary>

@@ -69,6 +69,14 @@ public sealed class NodeStore(ServiceDatabase database)
             : null;
     }
 
+    /// <summary>A node that said goodbye: no longer alive (it registers again when it comes back).</summary>
+    public void Leave(string name)
+    {
+        using var connection = database.Open();
+        ServiceDatabase.Execute(connection, "UPDATE nodes SET alive = 0, running_jobs = 0 WHERE name = $n", ("$n", name));
+        Changed.Pulse();
+    }
+
     /// <summary>Declares nodes whose last heartbeat is older than <paramref name="deadAfter"/> dead; returns their names.</summary>
     public IReadOnlyList<string> ReapSilent(TimeSpan deadAfter)
     {

@@ -106,7 +106,7 @@ public sealed class ServiceDatabase
             ("work_items", "INTEGER NOT NULL DEFAULT 0"), ("work_buffer", "INTEGER NOT NULL DEFAULT 0"), ("work_features", "TEXT NOT NULL DEFAULT ''"),
             ("placed_node", "TEXT NOT NULL DEFAULT ''"), ("placed_device", "TEXT NOT NULL DEFAULT ''"), ("placed_profile", "TEXT NOT NULL DEFAULT ''"),
             ("placed_target", "TEXT NOT NULL DEFAULT ''"), ("placement", "BLOB"), ("reason", "TEXT NOT NULL DEFAULT ''"),
-            ("estimate_seconds", "REAL NOT NULL DEFAULT 0")]);
+            ("estimate_seconds", "REAL NOT NULL DEFAULT 0"), ("log", "TEXT NOT NULL DEFAULT ''")]);
         AddMissingColumns(connection, "nodes", [("workers", "INTEGER NOT NULL DEFAULT 1")]);
         Execute(connection, "CREATE INDEX IF NOT EXISTS jobs_by_placement ON jobs(placed_node, state, seq)");
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};");

@@ -92,7 +92,7 @@ public sealed class MultiNodeTests : IDisposable
         var busy = Submit(spin, "spin", ["--global", "1", "--arg", "y=zeros:1", "--arg", "n=2000000000", "--target", "cpu/x86_64/x86-64-v3", "--time-limit", "60"]).GetProperty("job_id").GetString()!;
         await WaitAsync(() => Job(busy)?.GetProperty("state").GetString() == "running", "beta busy");
         var next = Submit(saxpy, "saxpy", ["--global", "16", "--arg", "a=2", "--arg", "x=range:16", "--arg", "y=ones:16", "--target", "cpu/x86_64/x86-64-v3"]).GetProperty("job_id").GetString()!;
-        await WaitAsync(() => Job(next)?.TryGetProperty("reason", out var r) == true && r.GetString()?.StartsWith("Resources: the 1 worker(s) of node beta are busy", StringComparison.Ordinal) == true, "the waiting job's reason");
+        await WaitAsync(() => Job(next)?.TryGetProperty("reason", out var r) == true && r.GetString()?.StartsWith("Resources: the 1 worker(s) of node beta are busy", StringComparison.Ordinal) == true, $"the waiting job's reason ({Job(next)}; the busy one: {Job(busy)})");
         Assert.Equal(0, Lava(Token(), "c", "cancel", busy).ExitCode);
         await WaitAsync(() => Job(next)?.GetProperty("state").GetString() == "succeeded", "the waiting job running once beta is free");
 

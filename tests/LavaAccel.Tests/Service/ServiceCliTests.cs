@@ -43,7 +43,48 @@ public sealed class ServiceCliTests(ServiceFixture service) : IClassFixture<Serv
         var wrongToken = Lava("lava_wrong", "jobs");
         Assert.NotEqual(0, wrongToken.ExitCode);
         Assert.Contains("Unauthenticated", wrongToken.Stderr);
-        var cancelled = Lava(token, "--json", "cancel", id);
-        Assert.Equal("succeeded", JsonDocument.Parse(cancelled.Stdout).RootElement.GetProperty("state").GetString()); // already over: unchanged
+        var cancelled = Lava(token, "cancel", id);
+        Assert.NotEqual(0, cancelled.ExitCode); // already over: an error naming the state
+        Assert.Contains($"job {id} already ended succeeded", cancelled.Stderr);
+    }
+
+    [Fact]
+    public void Submit_now_collect_later_with_the_log_iso_times_and_plain_tables_in_pipes()
+    {
+        var token = service.Users.Add(new LavaAccel.Service.Storage.UserAccount($"cli-{Guid.NewGuid():N}"[..16], false));
+        var source = Path.Combine(_home.Path, "hello.cl");
+        File.WriteAllText(source, "__kernel void hello(__global float* y) { size_t i = get_global_id(0); printf(\"hello from %d\\n\", (int)i); y[i] = 2 * i; }");
+        // --out without --wait would be ignored: refused, naming the way to collect later.
+        var refused = Lava(token, "submit", source, "--kernel", "hello", "--global", "2", "--arg", "y=zeros:2", "--out", "y=y.npy");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("lava outputs JOB", refused.Stderr);
+        // With --wait and --json, the id comes at once on stderr; stdout stays one JSON document.
+        var waited = Lava(token, "--json", "submit", source, "--kernel", "hello", "--global", "2", "--arg", "y=zeros:2", "--wait");
+        Assert.True(waited.ExitCode == 0, waited.ToString());
+        var id = JsonDocument.Parse(waited.Stdout).RootElement.GetProperty("job_id").GetString()!;
+        Assert.Contains($"submitted {id}", waited.Stderr);
+        var created = JsonDocument.Parse(waited.Stdout).RootElement.GetProperty("created").GetString()!;
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", created);
+
+        var directory = Path.Combine(_home.Path, "outs");
+        var all = Lava(token, "outputs", id, "--all", directory);
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Equal([0f, 2f], (float[])NpyArray.Load(Path.Combine(directory, "y.npy")).ToArray());
+        var one = Path.Combine(_home.Path, "one.npy");
+        Assert.Equal(0, Lava(token, "outputs", id, "--out", $"y={one}").ExitCode);
+        Assert.Equal([0f, 2f], (float[])NpyArray.Load(one).ToArray());
+        Assert.Contains("wrote no buffer 'z'", Lava(token, "outputs", id, "--out", "z=z.npy").Stderr);
+
+        var log = Lava(token, "job", id, "--log");
+        Assert.Contains("hello from 0", log.Stdout);
+        Assert.Contains("hello from 1", log.Stdout);
+
+        // Piped, tables are plain columns: one line per row, no trailing spaces, no frame.
+        var listed = Lava(token, "jobs");
+        var lines = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("job ", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith(id, StringComparison.Ordinal) && l.Contains("succeeded", StringComparison.Ordinal) && l.Contains("hello", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Equal(l.TrimEnd(), l));
+        Assert.DoesNotContain("─", listed.Stdout);
     }
 }

@@ -222,11 +222,53 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
     }
 
     [Fact]
-    public async Task Prometheus_metrics_are_served_over_http1()
+    public async Task Prometheus_metrics_count_every_end_show_the_queue_and_pass_promtool()
     {
         using var http = new HttpClient();
-        var text = await http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
+        var scrape = () => http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
+        var before = Sample(await scrape(), "lava_jobs_finished_total{state=\"cancelled\"}");
+        // A job cancelled while queued ends too (it waits for an FPGA nobody has).
+        using var user = service.NewUser("metrics");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var request = SaxpyJob(package, 64);
+        request.Require = "fpga";
+        request.QueueUnplaceable = true;
+        var job = await user.Jobs.SubmitJobAsync(request, user.Call());
+        var text = await scrape();
+        Assert.Contains("lava_jobs{state=\"queued\",target=\"auto\"}", text);
+        Assert.Contains("lava_nodes{state=\"alive\"} 1", text);
+        await user.Jobs.CancelJobAsync(new GetJobRequest { Id = job.Id }, user.Call());
+        text = await scrape();
+        Assert.Equal(before + 1, Sample(text, "lava_jobs_finished_total{state=\"cancelled\"}"));
         Assert.Contains("lava_jobs_submitted_total", text);
+        // The whole scrape passes Prometheus's own linter.
+        if (Environment.IsPrivilegedProcess)
+        {
+            var promtool = RunTool("bash", [LavaCli.RepoFile("tools/promtool.sh")], "").Output.Trim();
+            var (exit, output) = RunTool(promtool, ["check", "metrics"], text);
+            Assert.True(exit == 0, $"promtool check metrics: {output}");
+        }
+    }
+
+    private static double Sample(string scrape, string series) =>
+        scrape.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
+    private static (int Exit, string Output) RunTool(string tool, string[] args, string input)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
     }
 
     [Fact]

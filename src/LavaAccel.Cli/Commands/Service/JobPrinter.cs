@@ -30,9 +30,9 @@ internal static class JobPrinter
         ["kernel_ms"] = job.KernelMs,
         ["cache_hit"] = job.CacheHit,
         ["attempts"] = job.Attempts,
-        ["created"] = Time(job.CreatedUnixMs),
-        ["started"] = Time(job.StartedUnixMs),
-        ["finished"] = Time(job.FinishedUnixMs),
+        ["created"] = Iso(job.CreatedUnixMs),
+        ["started"] = Iso(job.StartedUnixMs),
+        ["finished"] = Iso(job.FinishedUnixMs),
         ["usage"] = new JsonObject
         {
             ["wall_ms"] = job.Usage?.WallMs ?? 0,
@@ -89,5 +89,7 @@ internal static class JobPrinter
         Console.WriteLine($"times     created {Time(job.CreatedUnixMs)}{(job.StartedUnixMs > 0 ? ", started " + Time(job.StartedUnixMs) : "")}{(job.FinishedUnixMs > 0 ? ", finished " + Time(job.FinishedUnixMs) : "")}{(job.Attempts > 1 ? $", {job.Attempts} attempts" : "")}");
     }
 
-    private static string? Time(long unixMs) => unixMs <= 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    private static string? Iso(long unixMs) => unixMs <= 0 ? null : CliOutput.IsoTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
+
+    private static string? Time(long unixMs) => unixMs <= 0 ? null : CliOutput.LocalTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
 }

@@ -28,9 +28,9 @@ internal static class JobsCommands
             {
                 var target = job.Target.Length > 0 ? job.Target : job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto";
                 var node = job.Node.Length > 0 ? job.Node : job.Placement?.Chosen?.Node ?? "";
-                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
+                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(job.Kernel), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
             return 0;
         });
         return command;
@@ -39,11 +39,25 @@ internal static class JobsCommands
     public static Command Show()
     {
         var id = new Argument<string>("ID") { Description = "Job id" };
-        var command = new Command("job", "Show one of your jobs") { id };
+        var log = new Option<bool>("--log") { Description = "Print what the kernel printed (OpenCL printf; the service keeps 64 KiB)" };
+        var command = new Command("job", "Show one of your jobs") { id, log };
         command.SetAction(result =>
         {
             using var connection = ServiceConnection.Open(result);
             var client = new JobService.JobServiceClient(connection.Channel);
+            if (result.GetValue(log))
+            {
+                var text = connection.Invoke(call => client.GetJobLog(new GetJobRequest { Id = result.GetValue(id)! }, call));
+                if (result.GetValue(CliOutput.JsonOption))
+                {
+                    CliOutput.Json(new System.Text.Json.Nodes.JsonObject { ["job_id"] = result.GetValue(id), ["log"] = text.Text, ["truncated"] = text.Truncated });
+                }
+                else
+                {
+                    Console.Out.Write(text.Text);
+                }
+                return 0;
+            }
             var job = connection.Invoke(call => client.GetJob(new GetJobRequest { Id = result.GetValue(id)! }, call));
             if (result.GetValue(CliOutput.JsonOption))
             {

@@ -20,7 +20,8 @@ internal static class NodeCommand
         var pool = new Option<int>("--pool") { Description = "Warm containers kept ready", DefaultValueFactory = _ => 2 };
         var sandbox = new Option<string>("--sandbox") { Description = "Isolation of jobs: oci or bwrap (auto: oci as root, else bwrap)", DefaultValueFactory = _ => "auto" };
         var idleExit = new Option<double?>("--idle-exit") { Description = "End after SECONDS without a job (a Slurm pilot)" };
-        var command = new Command("node", "Run a compute node that joins a controller (mutual TLS)") { controller, name, certs, targets, workers, pool, sandbox, idleExit };
+        var drainTimeout = new Option<double>("--drain-timeout") { Description = "On SIGTERM or Ctrl-C, let running jobs finish this many seconds before handing them back", DefaultValueFactory = _ => 60 };
+        var command = new Command("node", "Run a compute node that joins a controller (mutual TLS); SIGTERM drains it") { controller, name, certs, targets, workers, pool, sandbox, idleExit, drainTimeout };
         command.SetAction(async (result, cancellation) =>
         {
             var directory = Path.GetFullPath(result.GetValue(certs) ?? CertificateAuthority.DirectoryIn(ServiceConnection.DefaultDataDirectory));
@@ -46,15 +47,23 @@ internal static class NodeCommand
             };
             var options = new RemoteNodeOptions(result.GetValue(controller)!, crt, key, Path.Combine(directory, "ca.crt"), only,
                 result.GetValue(workers) is { } w ? Math.Max(1, w) : Math.Max(1, Environment.ProcessorCount), service,
-                result.GetValue(idleExit) is { } idle ? TimeSpan.FromSeconds(Math.Max(1, idle)) : null);
+                result.GetValue(idleExit) is { } idle ? TimeSpan.FromSeconds(Math.Max(1, idle)) : null, TimeSpan.FromSeconds(Math.Max(0.1, result.GetValue(drainTimeout))));
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
+            // SIGTERM drains the node: no new jobs, the running ones finish (at most
+            // --drain-timeout), the controller is told, exit 0. A second SIGTERM, or Ctrl-C, stops it at once.
+            using var drain = new CancellationTokenSource();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+            void Signal(System.Runtime.InteropServices.PosixSignalContext c)
             {
                 c.Cancel = true;
-                stop.Cancel();
-            });
-            await new RemoteNode(options, logging.CreateLogger("lava.node")).RunAsync(stop.Token).ConfigureAwait(false);
+                if (drain.IsCancellationRequested)
+                {
+                    stop.Cancel();
+                }
+                drain.Cancel();
+            }
+            using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Signal);
+            await new RemoteNode(options, logging.CreateLogger("lava.node")).RunAsync(stop.Token, drain.Token).ConfigureAwait(false);
             return 0;
         });
         return command;

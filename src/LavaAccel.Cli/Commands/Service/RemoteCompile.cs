@@ -39,7 +39,7 @@ internal static class RemoteCompile
             {
                 table.AddRow(v.Target, v.Error.Length > 0 ? "[red]failed[/]" : "cached", v.Error.Length > 0 ? "" : CliOutput.Bytes(v.SizeBytes), Markup.Escape(v.Error.Length > 0 ? v.Error : v.Digest[..Math.Min(v.Digest.Length, 31)] + "…"));
             }
-            CliOutput.Out.Write(table);
+            CliOutput.Table(table);
         }
         var failed = variants.Count(v => v.Error.Length > 0);
         return failed == 0 ? 0 : throw new LavaException($"{failed} of {variants.Count} targets failed to compile on {connection.Server}");

@@ -60,6 +60,10 @@ internal static class SubmitCommand
                     : new JobArgument { Name = spec.Name, Text = spec.Value });
             }
             var outputs = LavaAccel.Cli.Commands.LaunchOptionSet.ParseOuts(result.GetValue(outs) ?? []);
+            if (outputs.Count > 0 && !result.GetValue(wait))
+            {
+                throw new LavaException("--out needs --wait (or submit now and collect later: lava outputs JOB --out NAME=FILE.npy)");
+            }
             using var connection = ServiceConnection.Open(result);
             await UploadAsync(connection, package, cancellation).ConfigureAwait(false);
             var jobs = new JobService.JobServiceClient(connection.Channel);
@@ -76,20 +80,13 @@ internal static class SubmitCommand
                 }
                 return 0;
             }
+            // The id at once, so a Ctrl-C or a lost terminal never loses the job (stderr under --json).
+            (json ? Console.Error : Console.Out).WriteLine($"submitted {job.Id}; waiting for it (Ctrl-C stops waiting, not the job)");
             job = await FollowAsync(connection, jobs, job, json, cancellation).ConfigureAwait(false);
             var node = JobPrinter.Json(job);
             if (job.State == "succeeded" && outputs.Count > 0)
             {
-                var written = connection.Invoke(call => jobs.GetOutputs(new GetJobRequest { Id = job.Id }, call));
-                var paths = new JsonObject();
-                foreach (var (name, file) in outputs)
-                {
-                    var output = written.Outputs.FirstOrDefault(o => o.Name == name)
-                        ?? throw new LavaException($"--out {name}: the job wrote no buffer '{name}' (it wrote: {string.Join(", ", written.Outputs.Select(o => o.Name))})");
-                    await File.WriteAllBytesAsync(file, output.Npy.ToByteArray(), cancellation).ConfigureAwait(false);
-                    paths[name] = file;
-                }
-                node["outputs"] = paths;
+                node["outputs"] = await OutputsCommand.WriteAsync(connection, jobs, job.Id, outputs, null, cancellation).ConfigureAwait(false);
             }
             if (json)
             {
