@@ -9,6 +9,10 @@ public sealed class DeviceApi(DeviceCatalog catalog) : DeviceService.DeviceServi
 {
     public override Task<ListDevicesResponse> ListDevices(ListDevicesRequest request, ServerCallContext context)
     {
+        if (request.Kind.Length > 0 && request.Kind is not ("cpu" or "gpu" or "fpga"))
+        {
+            throw RpcErrors.Invalid($"kind '{request.Kind}' is not a device kind (cpu, gpu or fpga; empty for all)", "kind");
+        }
         var snapshot = catalog.Snapshot;
         if (request.Kind.Length == 0)
         {
@@ -21,7 +25,7 @@ public sealed class DeviceApi(DeviceCatalog catalog) : DeviceService.DeviceServi
 
     public override Task<Device> GetDevice(GetDeviceRequest request, ServerCallContext context) =>
         Task.FromResult(catalog.Snapshot.Devices.FirstOrDefault(d => d.Id == request.Id)
-            ?? throw RpcErrors.NotFound($"no device {request.Id} (ListDevices shows them)"));
+            ?? throw RpcErrors.NotFound($"no device {request.Id} (ListDevices shows them)", "device", request.Id));
 
     public override async Task WatchDevices(WatchDevicesRequest request, IServerStreamWriter<DeviceEvent> responseStream, ServerCallContext context)
     {

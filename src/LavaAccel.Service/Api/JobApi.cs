@@ -23,20 +23,20 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         var user = TokenAuthInterceptor.Caller(context);
         if (!packages.Visible(request.PackageDigest, user.Name))
         {
-            throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)");
+            throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)", "package", request.PackageDigest);
         }
         var package = packages.Load(request.PackageDigest);
         Validate(package, request);
         var memory = request.MemoryLimitBytes;
         if (memory < 0)
         {
-            throw RpcErrors.Invalid("memory_limit_bytes must not be negative");
+            throw RpcErrors.Invalid("memory_limit_bytes must not be negative", "memory_limit_bytes");
         }
         if (user.MaxMemoryBytes is { } maxMemory)
         {
             if (memory > maxMemory)
             {
-                throw new QuotaExceededException($"a memory limit of {memory} bytes exceeds user '{user.Name}''s quota of {maxMemory}");
+                throw new QuotaExceededException(user.Name, $"a memory limit of {memory} bytes exceeds user '{user.Name}''s quota of {maxMemory}");
             }
             memory = memory == 0 ? maxMemory : memory;
         }
@@ -46,7 +46,8 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         if (options.Roles.Contains("controller") && !request.QueueUnplaceable
             && placement.Unplaceable(new PendingJob("", request.PackageDigest, work, JobDemand.Language(package.IsIlgpu), Named(request.Target), Named(request.Require))) is { } missing)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{missing}; submit with --queue-unplaceable to wait for such a node"));
+            throw RpcErrors.Precondition($"{missing}; set queue_unplaceable to queue it until such a node joins", "PLACEMENT",
+                Named(request.Target) is { } t ? $"target:{t}" : Named(request.Require) is { } r ? $"device-kind:{r}" : $"package:{request.PackageDigest}");
         }
         var job = jobs.Submit(user, request, memory, package.IsIlgpu, work);
         metrics.Submitted();
@@ -63,9 +64,20 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         {
             throw RpcErrors.Invalid($"unknown state '{request.State}' (one of {string.Join(", ", JobStates.All)})");
         }
-        var limit = request.Limit is > 0 and <= MaxListed ? request.Limit : 100;
-        var response = new ListJobsResponse();
-        response.Jobs.AddRange(jobs.List(user.Name, request.State, limit));
+        var size = request.PageSize > 0 ? request.PageSize : request.Limit;
+        if (size < 0)
+        {
+            throw RpcErrors.Invalid("page_size must not be negative", "page_size");
+        }
+        size = size > MaxListed ? MaxListed : size > 0 ? size : 100;
+        long? before = null;
+        if (request.PageToken.Length > 0)
+        {
+            before = PageToken.Read(request.PageToken) ?? throw RpcErrors.Invalid("page_token is not one this service issued", "page_token");
+        }
+        var (page, next) = jobs.Page(user.Name, request.State, request.Target, request.Kernel, size, before);
+        var response = new ListJobsResponse { NextPageToken = next is { } cursor ? PageToken.Write(cursor) : "" };
+        response.Jobs.AddRange(page);
         return Task.FromResult(response);
     }
 
@@ -89,12 +101,12 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     public override Task<Job> CancelJob(GetJobRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        var before = jobs.Get(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}");
+        var before = jobs.Get(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id);
         if (JobStates.IsFinal(before.State))
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"job {before.Id} already ended {before.State}: there is nothing to cancel"));
+            throw RpcErrors.Precondition($"job {before.Id} already ended {before.State}: there is nothing to cancel", "STATE", $"job:{before.Id}");
         }
-        return Task.FromResult(jobs.Cancel(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}"));
+        return Task.FromResult(jobs.Cancel(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id));
     }
 
     public override Task<JobOutputs> GetOutputs(GetJobRequest request, ServerCallContext context)
@@ -102,7 +114,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         var job = Find(request.Id, context);
         if (job.State != JobStates.Succeeded)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"job {job.Id} is {job.State}{(job.Error.Length > 0 ? ": " + job.Error : "")}; only succeeded jobs have outputs"));
+            throw RpcErrors.Precondition($"job {job.Id} is {job.State}{(job.Error.Length > 0 ? ": " + job.Error : "")}; only succeeded jobs have outputs", "STATE", $"job:{job.Id}");
         }
         var outputs = new JobOutputs();
         outputs.Outputs.AddRange(jobs.Outputs(job.Id));
@@ -121,7 +133,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     private Job Find(string id, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        return jobs.Get(id, user.Name) ?? throw RpcErrors.NotFound($"no job {id}");
+        return jobs.Get(id, user.Name) ?? throw RpcErrors.NotFound($"no job {id}", "job", id);
     }
 
     // Bad requests fail here, with the caller still waiting, rather than as failed jobs later.
@@ -130,7 +142,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         var kernel = package.Manifest.GetKernel(request.Kernel);
         if (request.Global.Count is < 1 or > 3)
         {
-            throw new LavaException($"global size has {request.Global.Count} dimensions (1 to 3)");
+            throw new BadRequestException("global", $"global size has {request.Global.Count} dimensions (1 to 3)");
         }
         new NdRange([.. request.Global], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
         var given = new HashSet<string>(StringComparer.Ordinal);
@@ -138,11 +150,11 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         {
             if (kernel.Arguments.All(a => a.Name != argument.Name))
             {
-                throw new LavaException($"kernel '{kernel.Name}' has no argument '{argument.Name}' (arguments: {string.Join(", ", kernel.Arguments.Select(a => a.Name))})");
+                throw new BadRequestException("arguments", $"kernel '{kernel.Name}' has no argument '{argument.Name}' (arguments: {string.Join(", ", kernel.Arguments.Select(a => a.Name))})");
             }
             if (!given.Add(argument.Name))
             {
-                throw new LavaException($"argument '{argument.Name}' is given twice");
+                throw new BadRequestException("arguments", $"argument '{argument.Name}' is given twice");
             }
             if (argument.ValueCase == JobArgument.ValueOneofCase.Text && argument.Text.TrimStart().StartsWith('@'))
             {
@@ -167,27 +179,27 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         var missing = kernel.Arguments.Where(a => !given.Contains(a.Name)).Select(a => a.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new LavaException($"kernel '{kernel.Name}' needs arguments {string.Join(", ", missing)}");
+            throw new BadRequestException("arguments", $"kernel '{kernel.Name}' needs arguments {string.Join(", ", missing)}");
         }
         if (request.Target.Length > 0 && request.Target != "auto")
         {
             var target = TargetId.Parse(request.Target);
             if (!BackendRegistry.For(target).Accepts(package))
             {
-                throw new LavaException($"target {target} does not compile this package's kind of kernels");
+                throw new BadRequestException("target", $"target {target} does not compile this package's kind of kernels");
             }
         }
         if (request.Require.Length > 0 && request.Require is not ("cpu" or "gpu" or "fpga"))
         {
-            throw new LavaException($"require '{request.Require}' is not a device kind (cpu, gpu or fpga)");
+            throw new BadRequestException("require", $"require '{request.Require}' is not a device kind (cpu, gpu or fpga)");
         }
         if (request.Repeat is < 0 or > 10_000)
         {
-            throw new LavaException($"repeat {request.Repeat} is out of range (1 to 10000)");
+            throw new BadRequestException("repeat", $"repeat {request.Repeat} is out of range (1 to 10000)");
         }
         if (request.TimeLimitSeconds < 0)
         {
-            throw new LavaException("time_limit_seconds must not be negative");
+            throw new BadRequestException("time_limit_seconds", "time_limit_seconds must not be negative");
         }
     }
 }

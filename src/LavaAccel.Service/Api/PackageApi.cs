@@ -78,7 +78,7 @@ public sealed class PackageApi(PackageStore packages, ServiceOptions options, Se
         var user = TokenAuthInterceptor.Caller(context);
         if (!packages.Visible(request.Digest, user.Name))
         {
-            throw RpcErrors.NotFound($"no package {request.Digest} (upload it first)");
+            throw RpcErrors.NotFound($"no package {request.Digest} (upload it first)", "package", request.Digest);
         }
         var package = packages.Load(request.Digest);
         return Task.FromResult(Describe(package, package.Bytes.Length, deduplicated: true));

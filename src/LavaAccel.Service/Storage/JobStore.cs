@@ -46,7 +46,7 @@ public sealed class JobStore(ServiceDatabase database)
             var active = (long)ServiceDatabase.Scalar(connection, "SELECT COUNT(*) FROM jobs WHERE owner = $o AND state IN ('queued', 'running')", ("$o", user.Name))!;
             if (active >= maxJobs)
             {
-                throw new QuotaExceededException($"user '{user.Name}' has {active} jobs queued or running; the quota is {maxJobs}");
+                throw new QuotaExceededException(user.Name, $"user '{user.Name}' has {active} jobs queued or running; the quota is {maxJobs}");
             }
         }
         if (user.MaxDeviceSeconds is { } maxSeconds)
@@ -54,7 +54,7 @@ public sealed class JobStore(ServiceDatabase database)
             var used = Convert.ToDouble(ServiceDatabase.Scalar(connection, "SELECT IFNULL(SUM(device_ms), 0) FROM jobs WHERE owner = $o", ("$o", user.Name)), System.Globalization.CultureInfo.InvariantCulture) / 1000;
             if (used >= maxSeconds)
             {
-                throw new QuotaExceededException($"user '{user.Name}' has used {used:0.###} device-seconds; the quota is {maxSeconds:0.###}");
+                throw new QuotaExceededException(user.Name, $"user '{user.Name}' has used {used:0.###} device-seconds; the quota is {maxSeconds:0.###}");
             }
         }
         ServiceDatabase.Execute(connection, """
@@ -82,20 +82,39 @@ public sealed class JobStore(ServiceDatabase database)
     }
 
     /// <summary>A user's jobs (all users' with a null owner), newest first.</summary>
-    public IReadOnlyList<Job> List(string? owner, string? state, int limit)
+    public IReadOnlyList<Job> List(string? owner, string? state, int limit) => Page(owner, state, null, null, limit, null).Jobs;
+
+    /// <summary>
+    /// One page of a user's jobs (all users' with a null owner), newest first, filtered by state,
+    /// target (run or asked for) and kernel; <paramref name="before"/> is the previous page's cursor.
+    /// Returns the cursor of the next page, or null on the last.
+    /// </summary>
+    public (IReadOnlyList<Job> Jobs, long? Next) Page(string? owner, string? state, string? target, string? kernel, int size, long? before)
     {
         using var connection = database.Open();
-        using var command = ServiceDatabase.Command(connection,
-            $"SELECT {Columns} FROM jobs WHERE ($o IS NULL OR owner = $o) AND ($s IS NULL OR state = $s) ORDER BY seq DESC LIMIT $l",
-            ("$o", owner), ("$s", string.IsNullOrEmpty(state) ? null : state), ("$l", limit));
+        using var command = ServiceDatabase.Command(connection, $"""
+            SELECT {Columns}, seq FROM jobs
+            WHERE ($o IS NULL OR owner = $o) AND ($s IS NULL OR state = $s) AND ($k IS NULL OR kernel = $k)
+              AND ($t IS NULL OR target = $t OR (target = '' AND (placed_target = $t OR requested_target = $t)))
+              AND ($b IS NULL OR seq < $b)
+            ORDER BY seq DESC LIMIT $l
+            """, ("$o", owner), ("$s", Blank(state)), ("$t", Blank(target)), ("$k", Blank(kernel)), ("$b", before), ("$l", size + 1));
         using var reader = command.ExecuteReader();
         var jobs = new List<Job>();
+        long last = 0;
         while (reader.Read())
         {
+            if (jobs.Count == size)
+            {
+                return (jobs, last);
+            }
             jobs.Add(Read(reader));
+            last = reader.GetInt64(reader.FieldCount - 1);
         }
-        return jobs;
+        return (jobs, null);
     }
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>
     /// Claims the oldest queued job the controller placed on <paramref name="node"/> (queued →
