@@ -11,6 +11,7 @@ packages=(
   runc bubblewrap iproute2                                 # sandbox drivers (ip: the container's loopback down)
   afl++                                                    # fuzzing (tools/fuzz.sh, with SharpFuzz)
   slurmctld slurmd slurm-client                            # a real Slurm cluster for the --executor slurm tests
+  python3-grpcio python3-grpc-tools python3-protobuf      # the Python client example and its test
   make python3
 )
 quiet=${1:-}

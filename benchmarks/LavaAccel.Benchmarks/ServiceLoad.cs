@@ -217,7 +217,7 @@ internal static class ServiceLoad
     internal static SubmitJobRequest Saxpy(string digest)
     {
         var request = new SubmitJobRequest { PackageDigest = digest, Kernel = "saxpy", Target = "cpu/x86_64/x86-64-v2" };
-        request.Global.Add(1024);
+        request.GlobalSize.Add(1024);
         request.Arguments.Add(new JobArgument { Name = "a", Text = "2" });
         request.Arguments.Add(new JobArgument { Name = "x", Text = "range:1024" });
         request.Arguments.Add(new JobArgument { Name = "y", Text = "ones:1024" });

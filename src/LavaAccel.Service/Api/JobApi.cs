@@ -21,6 +21,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     public override Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
+        RequestMigration.Upgrade(request);
         if (!packages.Visible(request.PackageDigest, user.Name))
         {
             throw RpcErrors.NotFound($"no package {request.PackageDigest} (upload it first)", "package", request.PackageDigest);
@@ -140,11 +141,11 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     private static void Validate(Package package, SubmitJobRequest request)
     {
         var kernel = package.Manifest.GetKernel(request.Kernel);
-        if (request.Global.Count is < 1 or > 3)
+        if (request.GlobalSize.Count is < 1 or > 3)
         {
-            throw new BadRequestException("global", $"global size has {request.Global.Count} dimensions (1 to 3)");
+            throw new BadRequestException("global_size", $"global size has {request.GlobalSize.Count} dimensions (1 to 3)");
         }
-        new NdRange([.. request.Global], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
+        new NdRange([.. request.GlobalSize], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
         var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var argument in request.Arguments)
         {

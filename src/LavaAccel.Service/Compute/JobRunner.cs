@@ -33,7 +33,7 @@ public sealed class JobRunner(IPackageSource packages, VariantCache cache, Perfo
         {
             var timeLimit = request.TimeLimitSeconds > 0 ? TimeSpan.FromSeconds(Math.Min(request.TimeLimitSeconds, options.MaxTimeLimit.TotalSeconds)) : options.DefaultTimeLimit;
             var spec = new LaunchSpec(
-                packages.Load(request.PackageDigest), request.Kernel, [.. request.Global], request.Local.Count > 0 ? [.. request.Local] : null,
+                packages.Load(request.PackageDigest), request.Kernel, [.. request.GlobalSize], request.Local.Count > 0 ? [.. request.Local] : null,
                 [.. request.Arguments.Select(a => a.ValueCase == JobArgument.ValueOneofCase.Npy ? new ArgumentSpec(a.Name, "", a.Npy.ToByteArray()) : new ArgumentSpec(a.Name, a.Text.Trim()))],
                 BaseDirectory: null, TargetSelector.Parse(request.Target), Math.Max(1, request.Repeat), timeLimit, options.Sandbox,
                 memoryLimit > 0 ? memoryLimit : null, null, job.Owner, options.OfferedTargets);

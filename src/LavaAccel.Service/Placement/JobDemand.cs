@@ -19,7 +19,7 @@ public static class JobDemand
     public static KernelWork Of(Package package, SubmitJobRequest request)
     {
         var kernel = package.Manifest.GetKernel(request.Kernel);
-        var range = new NdRange([.. request.Global], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
+        var range = new NdRange([.. request.GlobalSize], request.Local.Count > 0 ? [.. request.Local] : null).Resolve(kernel);
         var key = LocalPlacement.KernelKey(package, kernel);
         if (PerItem.Count > 4096)
         {

@@ -149,7 +149,7 @@ public sealed class JobStore(ServiceDatabase database)
         }
         Changed.Pulse();
         var job = Get(id)!;
-        var parsed = SubmitJobRequest.Parser.ParseFrom(request);
+        var parsed = LavaAccel.Service.Api.RequestMigration.Upgrade(SubmitJobRequest.Parser.ParseFrom(request));
         parsed.Target = target;
         var left = GrantDeviceSeconds(job, parsed);
         return new ClaimedJob(job, parsed, memory, left);

@@ -15,7 +15,7 @@ public sealed class ApiConventionsTests(ServiceFixture service) : IClassFixture<
     private static SubmitJobRequest Job(string digest, string target = "")
     {
         var request = new SubmitJobRequest { PackageDigest = digest, Kernel = "saxpy", Target = target };
-        request.Global.Add(64);
+        request.GlobalSize.Add(64);
         request.Arguments.Add(new JobArgument { Name = "a", Text = "2" });
         request.Arguments.Add(new JobArgument { Name = "x", Text = "range:64" });
         request.Arguments.Add(new JobArgument { Name = "y", Text = "ones:64" });
@@ -48,6 +48,24 @@ public sealed class ApiConventionsTests(ServiceFixture service) : IClassFixture<
         Assert.Equal(("PLACEMENT", "target:nvptx/sm_90"), (violation.Type, violation.Subject));
         Assert.Contains("queue_unplaceable", unplaceable.Status.Detail);
         Assert.DoesNotContain("--", unplaceable.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_request_that_sets_only_the_old_global_field_still_runs()
+    {
+        using var user = service.NewUser("old");
+        var package = await user.UploadSourceAsync(service.DataDirectory, "saxpy.cl", Saxpy);
+        var request = Job(package.Digest);
+        request.GlobalSize.Clear();
+#pragma warning disable CS0612 // an old client
+        request.Global.Add(64);
+#pragma warning restore CS0612
+        var job = await user.Jobs.SubmitJobAsync(request, user.Call());
+        using var watch = user.Jobs.WatchJob(new GetJobRequest { Id = job.Id }, user.Call());
+        while (await watch.ResponseStream.MoveNext(CancellationToken.None) && watch.ResponseStream.Current.State is "queued" or "running")
+        {
+        }
+        Assert.Equal("succeeded", watch.ResponseStream.Current.State);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ServiceDurabilityTests
             for (var i = 0; i < Jobs; i++)
             {
                 var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = "saxpy" };
-                request.Global.Add(Items);
+                request.GlobalSize.Add(Items);
                 request.Arguments.Add(new JobArgument { Name = "a", Text = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 request.Arguments.Add(new JobArgument { Name = "x", Text = $"range:{Items}" });
                 request.Arguments.Add(new JobArgument { Name = "y", Text = $"ones:{Items}" });

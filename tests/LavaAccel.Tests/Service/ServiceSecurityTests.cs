@@ -21,7 +21,7 @@ public sealed class ServiceSecurityTests(ServiceFixture service) : IClassFixture
     private static SubmitJobRequest Job(Package package, string kernel, string target, params (string Name, string Text)[] arguments)
     {
         var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = kernel, Target = target, TimeLimitSeconds = 60 };
-        request.Global.Add(64);
+        request.GlobalSize.Add(64);
         foreach (var (name, text) in arguments)
         {
             request.Arguments.Add(new JobArgument { Name = name, Text = text });

@@ -17,7 +17,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
     private static SubmitJobRequest SaxpyJob(Package package, int n = 1024)
     {
         var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = "saxpy" };
-        request.Global.Add(n);
+        request.GlobalSize.Add(n);
         request.Arguments.Add(new JobArgument { Name = "a", Text = "2" });
         request.Arguments.Add(new JobArgument { Name = "x", Text = $"range:{n}" });
         request.Arguments.Add(new JobArgument { Name = "y", Npy = ByteString.CopyFrom(NpyArray.FromArray(Enumerable.Repeat(1f, n).ToArray()).Encode()) });
@@ -27,7 +27,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
     private static SubmitJobRequest Single(Package package, string kernel, string argument, int n = 4)
     {
         var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = kernel, TimeLimitSeconds = 60 };
-        request.Global.Add(n);
+        request.GlobalSize.Add(n);
         request.Arguments.Add(new JobArgument { Name = argument, Text = $"zeros:{n}" });
         return request;
     }
@@ -140,7 +140,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         generated.Arguments[1].Text = "zeros:300000000"; // 1.2 GB: under the 2 GiB of one buffer, over the service's 1 GiB in all
         Assert.Contains("exceed the service's limit", (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(generated, user.Call()))).Status.Detail);
         var noRange = SaxpyJob(package);
-        noRange.Global.Clear();
+        noRange.GlobalSize.Clear();
         Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<RpcException>(async () => await user.Jobs.SubmitJobAsync(noRange, user.Call()))).StatusCode);
         var missing = SaxpyJob(package);
         missing.Arguments.RemoveAt(2);

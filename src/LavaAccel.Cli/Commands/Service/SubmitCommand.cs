@@ -48,7 +48,7 @@ internal static class SubmitCommand
                 TimeLimitSeconds = result.GetValue(timeLimit) ?? 0,
                 MemoryLimitBytes = result.GetValue(memoryLimit) is { } m ? LavaAccel.Sandbox.SandboxLimits.ParseSize(m) : 0,
             };
-            request.Global.AddRange(NdRange.ParseSizes(result.GetValue(global)!, "--global"));
+            request.GlobalSize.AddRange(NdRange.ParseSizes(result.GetValue(global)!, "--global"));
             if (result.GetValue(local) is { } l)
             {
                 request.Local.AddRange(NdRange.ParseSizes(l, "--local"));
