@@ -78,7 +78,7 @@ public static class ServiceHost
             grpc.MaxSendMessageSize = 512 << 20;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck("database", () => HealthCheckResult.Healthy());
+        ServiceHealth.Add(services, options.NodeListen is not null);
         services.AddSingleton(options);
         services.AddSingleton(new ServiceDatabase(options.DataDirectory));
         services.AddSingleton<UserStore>();
@@ -114,6 +114,18 @@ public static class ServiceHost
             services.AddHostedService<JobExecutor>();
         }
         var app = builder.Build();
+        // SIGTERM (or a stop): health turns NOT_SERVING, the server keeps answering for the drain
+        // time so clients and balancers move away, then stops.
+        var lifetime = app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        var health = app.Services.GetRequiredService<ServiceHealth>();
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            health.Drain();
+            if (options.DrainTime > TimeSpan.Zero)
+            {
+                Thread.Sleep(options.DrainTime);
+            }
+        });
         EnsureAdmin(app.Services.GetRequiredService<UserStore>(), options.DataDirectory);
         app.MapGrpcService<DeviceApi>();
         app.MapGrpcService<PackageApi>();

@@ -53,6 +53,9 @@ public sealed record ServiceOptions
     /// <summary>Slurm as the execution engine (<c>--executor slurm</c>), or null for lava's own nodes.</summary>
     public Slurm.SlurmOptions? Slurm { get; init; }
 
+    /// <summary>How long a stopping server keeps answering with health NOT_SERVING before it closes.</summary>
+    public TimeSpan DrainTime { get; init; } = TimeSpan.Zero;
+
     /// <summary>Longest time limit a job may ask for.</summary>
     public TimeSpan MaxTimeLimit { get; init; } = TimeSpan.FromHours(1);
 }

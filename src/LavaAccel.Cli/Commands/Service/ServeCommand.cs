@@ -28,10 +28,11 @@ internal static class ServeCommand
         var maxPilots = new Option<int>("--pilots-max") { Description = "Pilots at most", DefaultValueFactory = _ => 4 };
         var pilotIdle = new Option<double>("--pilot-idle") { Description = "Seconds a pilot waits for work before it ends", DefaultValueFactory = _ => 60 };
         var pilotWorkers = new Option<int>("--pilot-workers") { Description = "Jobs a pilot runs at once (its CPUs per task)", DefaultValueFactory = _ => 1 };
+        var drainSeconds = new Option<double>("--drain-seconds") { Description = "On SIGTERM, report NOT_SERVING for this long before closing", DefaultValueFactory = _ => 2 };
         var pilotController = new Option<string?>("--pilot-controller") { Description = "The node endpoint as pilots on Slurm nodes reach it, e.g. https://head:7803 (default: --node-listen)" };
         var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage; with --executor slurm, jobs run through Slurm")
         {
-            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload, executor, slurmMode, partition, minPilots, maxPilots, pilotIdle, pilotWorkers, pilotController,
+            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload, executor, slurmMode, partition, minPilots, maxPilots, pilotIdle, pilotWorkers, pilotController, drainSeconds,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -79,6 +80,7 @@ internal static class ServeCommand
             var options = new ServiceOptions
             {
                 Slurm = slurm,
+                DrainTime = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(drainSeconds), 0, 600)),
                 DataDirectory = Path.GetFullPath(result.GetValue(data) ?? ServiceConnection.DefaultDataDirectory),
                 Listen = result.GetValue(listen)!,
                 MetricsListen = result.GetValue(metrics),
