@@ -61,9 +61,17 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     public override Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
+        if (request.State.Length == 0 && request.JobState != JobState.Unspecified)
+        {
+            request.State = JobStates.FromEnum(request.JobState);
+            if (request.State.Length == 0)
+            {
+                throw RpcErrors.Invalid($"job_state {(int)request.JobState} is not a job state", "job_state");
+            }
+        }
         if (request.State.Length > 0 && !JobStates.All.Contains(request.State))
         {
-            throw RpcErrors.Invalid($"unknown state '{request.State}' (one of {string.Join(", ", JobStates.All)})");
+            throw RpcErrors.Invalid($"unknown state '{request.State}' (one of {string.Join(", ", JobStates.All)})", "state");
         }
         var size = request.PageSize > 0 ? request.PageSize : request.Limit;
         if (size < 0)

@@ -493,5 +493,13 @@ public sealed class JobStore(ServiceDatabase database)
         RequestedTarget = r.GetString(19),
         Reason = r.GetString(1) == JobStates.Queued ? r.GetString(20) : "",
         Placement = r.IsDBNull(21) ? null : LavaAccel.Api.V1.Placement.Parser.ParseFrom((byte[])r.GetValue(21)),
+        JobState = JobStates.ToEnum(r.GetString(1)),
+        CreateTime = Time(r.GetInt64(9)),
+        StartTime = Time(r.GetInt64(10)),
+        EndTime = Time(r.GetInt64(11)),
+        KernelTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(r.GetDouble(8))),
     };
+
+    private static Google.Protobuf.WellKnownTypes.Timestamp? Time(long unixMs) =>
+        unixMs <= 0 ? null : Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
 }

@@ -65,7 +65,17 @@ public sealed class ApiConventionsTests(ServiceFixture service) : IClassFixture<
         while (await watch.ResponseStream.MoveNext(CancellationToken.None) && watch.ResponseStream.Current.State is "queued" or "running")
         {
         }
-        Assert.Equal("succeeded", watch.ResponseStream.Current.State);
+        var done = watch.ResponseStream.Current;
+        Assert.Equal("succeeded", done.State);
+        // The same job as the guide would have it: an enumerated state, Timestamps, a Duration.
+        Assert.Equal(JobState.Succeeded, done.JobState);
+        Assert.Equal(done.CreatedUnixMs, done.CreateTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.True(done.EndTime.ToDateTimeOffset() >= done.StartTime.ToDateTimeOffset());
+        Assert.Equal(done.KernelMs, done.KernelTime.ToTimeSpan().TotalMilliseconds, 3);
+        var succeeded = await user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = JobState.Succeeded }, user.Call());
+        Assert.Contains(succeeded.Jobs, j => j.Id == job.Id);
+        var bogus = await Assert.ThrowsAsync<RpcException>(() => user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = (JobState)42 }, user.Call()).ResponseAsync);
+        Assert.Equal("job_state", bogus.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
     }
 
     [Fact]
