@@ -33,6 +33,11 @@ root.Options.Add(ServiceConnection.ServerOption);
 root.Options.Add(ServiceConnection.TokenOption);
 root.Options.Add(ServiceConnection.CaOption);
 
+if (GroupedHelp.Asked(args))
+{
+    GroupedHelp.Print(root);
+    return 0;
+}
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

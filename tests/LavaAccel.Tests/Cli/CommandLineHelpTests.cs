@@ -30,6 +30,22 @@ public sealed class CommandLineHelpTests : IDisposable
     }
 
     [Fact]
+    public void Help_groups_the_commands()
+    {
+        var result = LavaCli.Run(_home.Path, "--help");
+        Assert.Equal(0, result.ExitCode);
+        var text = result.Stdout;
+        var local = text.IndexOf("On this machine:", StringComparison.Ordinal);
+        var service = text.IndexOf("On the service", StringComparison.Ordinal);
+        var admin = text.IndexOf("Running and administering the service:", StringComparison.Ordinal);
+        Assert.True(local >= 0 && local < service && service < admin, text);
+        Assert.InRange(text.IndexOf("\n  run ", StringComparison.Ordinal), local, service);
+        Assert.InRange(text.IndexOf("\n  submit ", StringComparison.Ordinal), service, admin);
+        Assert.True(text.IndexOf("\n  users ", StringComparison.Ordinal) > admin);
+        Assert.DoesNotContain("slurm-job", text); // internal commands stay hidden
+    }
+
+    [Fact]
     public void Piped_tables_are_plain_columns_without_trailing_spaces()
     {
         var result = LavaCli.Run(_home.Path, "targets");
