@@ -13,6 +13,18 @@ internal static class CliOutput
     /// <summary>The <c>--json</c> option, accepted by every command.</summary>
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print one JSON document on stdout and nothing else", Recursive = true };
 
+    /// <summary>The <c>--no-trunc</c> option: full digests and messages in tables (always so in a pipe).</summary>
+    public static readonly Option<bool> NoTruncOption = new("--no-trunc") { Description = "Do not shorten digests and messages in tables (they are never shortened in a pipe)", Recursive = true };
+
+    private static bool _noTrunc;
+
+    /// <summary>Reads the global options that shape output (call once after parsing).</summary>
+    public static void Configure(ParseResult parsed) => _noTrunc = parsed.GetValue(NoTruncOption);
+
+    /// <summary>A digest or long text for a table: shortened to <paramref name="keep"/> characters with "…" for a person at a terminal, whole in a pipe or with --no-trunc.</summary>
+    public static string Short(string text, int keep) =>
+        _noTrunc || Console.IsOutputRedirected || text.Length <= keep ? text : text[..keep] + "…";
+
     /// <summary>Console for tables and text on stdout.</summary>
     public static IAnsiConsole Out { get; } = CreateOut();
 

@@ -7,6 +7,7 @@ using LavaAccel.Cli.Service;
 
 var root = new RootCommand("lava — pack OpenCL C (or C#) kernels into portable packages, run them natively on CPUs and devices, or submit them to the lava service.");
 root.Options.Add(CliOutput.JsonOption);
+root.Options.Add(CliOutput.NoTruncOption);
 root.Subcommands.Add(PackCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(TargetsCommand.Create());
@@ -39,6 +40,7 @@ if (GroupedHelp.Asked(args))
     return 0;
 }
 var parsed = root.Parse(args);
+CliOutput.Configure(parsed);
 if (parsed.Errors.Count > 0)
 {
     Console.Error.WriteLine($"error: {ParseErrors.Describe(parsed)}");

@@ -81,7 +81,7 @@ internal static class CacheCommand
             {
                 table.AddRow(Markup.Escape(e.Package), e.Target, e.Error is null ? CliOutput.Bytes(e.Size) : "[red]failed[/]", CliOutput.Ms(e.CompileMs),
                     CliOutput.LocalTime(e.LastUsed) + (e.Pinned ? " (pinned)" : ""),
-                    Markup.Escape(e.Error?.Split('\n')[0] ?? e.Key[..23] + "…"));
+                    Markup.Escape(e.Error?.Split('\n')[0] ?? CliOutput.Short(e.Key, 23)));
             }
             CliOutput.Table(table);
             return 0;

@@ -125,7 +125,7 @@ internal static class CompileCommand
         {
             if (o.Variant is { } v)
             {
-                table.AddRow(o.Target.ToString(), v.Hit ? "cache hit" : "compiled", CliOutput.Ms(v.Hit ? v.LookupMs : v.Entry.CompileMs), CliOutput.Bytes(v.Entry.Size), v.Entry.Blob![..23] + "…");
+                table.AddRow(o.Target.ToString(), v.Hit ? "cache hit" : "compiled", CliOutput.Ms(v.Hit ? v.LookupMs : v.Entry.CompileMs), CliOutput.Bytes(v.Entry.Size), CliOutput.Short(v.Entry.Blob!, 23));
             }
             else
             {

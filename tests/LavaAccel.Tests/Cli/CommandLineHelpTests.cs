@@ -56,5 +56,9 @@ public sealed class CommandLineHelpTests : IDisposable
         // A long cell stays on its row (a grep finds it whole).
         Assert.Contains(lines, l => l.StartsWith("ilgpu/opencl ", StringComparison.Ordinal) && l.EndsWith("the OpenCL C is still generated", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.Equal(l.TrimEnd(), l));
+        // Digests whole (a terminal gets them shortened unless --no-trunc).
+        var compiled = LavaCli.Run(_home.Path, "compile", LavaCli.RepoFile("kernels/saxpy.cl"), "--targets", "cpu/x86_64/x86-64-v2");
+        Assert.True(compiled.ExitCode == 0, compiled.ToString());
+        Assert.Matches(@"sha256:[0-9a-f]{64}$", compiled.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 }

@@ -61,7 +61,7 @@ internal static class JobPrinter
     public static void Print(Job job)
     {
         Console.WriteLine($"job       {job.Id}  {job.State}{(job.Error.Length > 0 ? ": " + job.Error : "")}");
-        Console.WriteLine($"kernel    {job.Kernel} of {job.PackageDigest[..Math.Min(19, job.PackageDigest.Length)]}…  owner {job.Owner}");
+        Console.WriteLine($"kernel    {job.Kernel} of {CliOutput.Short(job.PackageDigest, 19)}  owner {job.Owner}");
         if (job.Target.Length > 0)
         {
             Console.WriteLine($"target    {job.Target} on {(job.Device.Length > 0 ? job.Device : "node " + job.Node)}{(job.CacheHit ? " (variant cached)" : "")}");

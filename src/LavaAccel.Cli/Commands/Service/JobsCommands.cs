@@ -28,7 +28,7 @@ internal static class JobsCommands
             {
                 var target = job.Target.Length > 0 ? job.Target : job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto";
                 var node = job.Node.Length > 0 ? job.Node : job.Placement?.Chosen?.Node ?? "";
-                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(job.Kernel), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(job.Error.Length > 60 ? job.Error[..57] + "…" : job.Error));
+                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(job.Kernel), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(CliOutput.Short(job.Error, 57)));
             }
             CliOutput.Table(table);
             return 0;

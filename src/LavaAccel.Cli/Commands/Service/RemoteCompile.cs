@@ -37,7 +37,7 @@ internal static class RemoteCompile
             var table = new Table().Border(TableBorder.Simple).AddColumns("target", "state", "size", "digest");
             foreach (var v in variants)
             {
-                table.AddRow(v.Target, v.Error.Length > 0 ? "[red]failed[/]" : "cached", v.Error.Length > 0 ? "" : CliOutput.Bytes(v.SizeBytes), Markup.Escape(v.Error.Length > 0 ? v.Error : v.Digest[..Math.Min(v.Digest.Length, 31)] + "…"));
+                table.AddRow(v.Target, v.Error.Length > 0 ? "[red]failed[/]" : "cached", v.Error.Length > 0 ? "" : CliOutput.Bytes(v.SizeBytes), Markup.Escape(v.Error.Length > 0 ? v.Error : CliOutput.Short(v.Digest, 31)));
             }
             CliOutput.Table(table);
         }
