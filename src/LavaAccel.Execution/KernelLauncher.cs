@@ -53,7 +53,7 @@ public static class KernelLauncher
         var kernel = package.Manifest.GetKernel(spec.Kernel);
         var range = new NdRange(spec.Global, spec.Local).Resolve(kernel);
         var arguments = ArgumentBinder.Bind(kernel, spec.Arguments, spec.BaseDirectory);
-        var demand = LocalPlacement.Work(package, kernel, range, arguments);
+        var demand = LocalPlacement.Work(package, kernel, range, arguments, estimate: spec.Target is null);
         TargetChoice choice;
         if (spec.Target is { } named)
         {

@@ -21,10 +21,14 @@ public static class LocalPlacement
     /// <summary>The device id under which this machine's CPU appears in profiles and history.</summary>
     public const string LocalCpu = "local-cpu";
 
-    /// <summary>What the job asks of a device.</summary>
-    public static KernelWork Work(Package package, KernelSignature kernel, NdRange range, IReadOnlyList<BoundArgument> arguments)
+    /// <summary>
+    /// What the job asks of a device; without <paramref name="estimate"/> the IR is not read (its
+    /// FLOPs and bytes stay 0: a named target needs no placement, and loading LLVM to count them
+    /// costs a one-shot run about 100 ms).
+    /// </summary>
+    public static KernelWork Work(Package package, KernelSignature kernel, NdRange range, IReadOnlyList<BoundArgument> arguments, bool estimate = true)
     {
-        var (flops, bytes) = WorkEstimator.PerWorkItem(package, kernel.Name);
+        var (flops, bytes) = estimate ? WorkEstimator.PerWorkItem(package, kernel.Name) : (0, 0);
         var bufferBytes = arguments.Where(a => a.Parameter.Kind == KernelArgumentKind.Buffer).Sum(a => a.Bytes.LongLength);
         return new KernelWork(KernelKey(package, kernel), flops, bytes, range.TotalWorkItems, bufferBytes, package.Manifest.Features);
     }
