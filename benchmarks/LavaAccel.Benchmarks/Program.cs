@@ -7,6 +7,7 @@
 //   scheduler                                   placement decisions/s and p99 on a simulated 1,000 × 4 cluster; makespan vs baselines
 //   opencl [--quick] [--repeat R]               suite kernels: opencl/spir on PoCL vs lava's CPU backend
 //   ilgpu [--quick] [--repeat R]                C# ports on ilgpu/cpu (and ilgpu/ptx where a GPU runs) vs their OpenCL C twins on lava
+//   startup [--samples N]                       a one-shot lava run (cache hit, bwrap) end to end vs the C runner alone, lava --version
 //   slurm [--jobs N]                            submit → result through Slurm (pilot and job mode) vs the embedded node, pilot start-up (real single-host Slurm; root)
 //   service [--seconds S] [--jobs N] [--clients C]   lava serve load: device queries/s vs echo, submit and end-to-end latency, a flood of jobs
 //   dispatch [--samples N]                      job ready → kernel entered: in-process, plain process, bwrap, runc cold, warm pools
@@ -48,6 +49,9 @@ switch (command)
         break;
     case "ilgpu":
         IlgpuComparison.Run(target, repeat, args.Contains("--quick"));
+        break;
+    case "startup":
+        StartupBench.Run(int.Parse(Option("--samples", "11"), System.Globalization.CultureInfo.InvariantCulture));
         break;
     case "slurm":
         SlurmBench.Run(int.Parse(Option("--jobs", "30"), System.Globalization.CultureInfo.InvariantCulture));

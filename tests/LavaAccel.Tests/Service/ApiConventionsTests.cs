@@ -72,6 +72,7 @@ public sealed class ApiConventionsTests(ServiceFixture service) : IClassFixture<
         Assert.Equal(done.CreatedUnixMs, done.CreateTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.True(done.EndTime.ToDateTimeOffset() >= done.StartTime.ToDateTimeOffset());
         Assert.Equal(done.KernelMs, done.KernelTime.ToTimeSpan().TotalMilliseconds, 3);
+        Assert.Equal(done.Usage.WallMs, done.Usage.Wall.ToTimeSpan().TotalMilliseconds, 3);
         var succeeded = await user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = JobState.Succeeded }, user.Call());
         Assert.Contains(succeeded.Jobs, j => j.Id == job.Id);
         var bogus = await Assert.ThrowsAsync<RpcException>(() => user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = (JobState)42 }, user.Call()).ResponseAsync);

@@ -88,8 +88,9 @@ public sealed class MultiNodeTests : IDisposable
 
         // A job waiting for beta's only worker says so.
         var spin = Path.Combine(_home.Path, "spin.cl");
-        File.WriteAllText(spin, "__kernel void spin(__global float* y, int n) { float acc = 0; for (int i = 0; i < n; i++) acc = acc * 0.999f + 1.0f; y[get_global_id(0)] = acc; }");
-        var busy = Submit(spin, "spin", ["--global", "1", "--arg", "y=zeros:1", "--arg", "n=2000000000", "--target", "cpu/x86_64/x86-64-v3", "--time-limit", "60"]).GetProperty("job_id").GetString()!;
+        // Spins until cancelled (or its 90 s limit): the next job must find beta busy however fast the machine.
+        File.WriteAllText(spin, "__kernel void spin(__global volatile int* x) { while (x[0] == 0) { x[1] = x[1] + 1; } }");
+        var busy = Submit(spin, "spin", ["--global", "1", "--arg", "x=zeros:2", "--target", "cpu/x86_64/x86-64-v3", "--time-limit", "90"]).GetProperty("job_id").GetString()!;
         await WaitAsync(() => Job(busy)?.GetProperty("state").GetString() == "running", "beta busy");
         var next = Submit(saxpy, "saxpy", ["--global", "16", "--arg", "a=2", "--arg", "x=range:16", "--arg", "y=ones:16", "--target", "cpu/x86_64/x86-64-v3"]).GetProperty("job_id").GetString()!;
         await WaitAsync(() => Job(next)?.TryGetProperty("reason", out var r) == true && r.GetString()?.StartsWith("Resources: the 1 worker(s) of node beta are busy", StringComparison.Ordinal) == true, $"the waiting job's reason ({Job(next)}; the busy one: {Job(busy)})");
