@@ -15,6 +15,9 @@ public sealed class PerformanceHistory : IRunTimeModel
     /// <summary>Samples needed before the history is trusted.</summary>
     public const int MinimumSamples = 3;
 
+    /// <summary>How far (×) a measured size may be from the asked one for its time per work-item to be scaled.</summary>
+    public const int SizeWindow = 8;
+
     private readonly string? _path;
     private readonly Dictionary<(string Kernel, string Target, string Device), List<(long Items, double Seconds)>> _samples = [];
     private readonly Lock _lock = new();
@@ -85,8 +88,15 @@ public sealed class PerformanceHistory : IRunTimeModel
         {
             return (RobustMedian(sameSize), $"history: median of {sameSize.Length} runs of this size");
         }
-        var perItem = RobustMedian(samples.Select(s => s.Seconds / s.Items).ToArray());
-        return (perItem * work.WorkItems, $"history: {samples.Count} runs, scaled per work-item");
+        // Scaled per work-item only from runs of a similar size: a small run's fixed costs (start,
+        // launch, a cold cache) scaled up 256× made a 1-Mi-item saxpy look 300× slower than it is.
+        var near = samples.Where(s => s.Items * SizeWindow >= work.WorkItems && s.Items <= work.WorkItems * SizeWindow).ToArray();
+        if (near.Length < MinimumSamples)
+        {
+            return (RooflineModel.Seconds(work, device), $"roofline (history only at sizes {SizeWindow}× away or more)");
+        }
+        var perItem = RobustMedian(near.Select(s => s.Seconds / s.Items).ToArray());
+        return (perItem * work.WorkItems, $"history: {near.Length} runs of similar size, scaled per work-item");
     }
 
     /// <summary>The median after dropping values more than 3 median absolute deviations away.</summary>

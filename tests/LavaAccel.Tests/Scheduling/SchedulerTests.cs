@@ -112,6 +112,20 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void History_scales_only_from_runs_of_a_similar_size()
+    {
+        var history = new PerformanceHistory();
+        for (var i = 0; i < PerformanceHistory.MinimumSamples; i++)
+        {
+            history.Record("k", "t", Cpu.Id, 4096, 0.02); // small runs: mostly fixed costs
+        }
+        Assert.Equal(0.04, history.Estimate(new KernelWork("k", 1, 1, 8192, 1, []), Cpu, "t").Seconds, 9);
+        var far = history.Estimate(new KernelWork("k", 1, 1, 1 << 20, 1, []), Cpu, "t");
+        Assert.StartsWith("roofline (history only at sizes", far.Basis);
+        Assert.True(far.Seconds < 0.02 * 256, $"{far.Seconds} s: a small run's time scaled 256×");
+    }
+
+    [Fact]
     public void History_survives_a_round_trip_through_its_file()
     {
         var dir = Directory.CreateTempSubdirectory("lava-history-");
