@@ -68,8 +68,10 @@ public sealed class JobStore(ServiceDatabase database)
             ("$id", id), ("$o", user.Name), ("$p", request.PackageDigest), ("$k", request.Kernel), ("$t", request.Target == "auto" ? "" : request.Target),
             ("$r", request.ToByteArray()), ("$m", memoryLimit), ("$c", now));
         transaction.Commit();
+        // The reply is the job as stored (queued): read before anyone is woken to place and claim it.
+        var job = Get(id)!;
         Changed.Pulse();
-        return Get(id)!;
+        return job;
     }
 
     /// <summary>A job, or null; with <paramref name="owner"/> only that user's.</summary>

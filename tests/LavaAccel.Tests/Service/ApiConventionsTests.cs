@@ -71,8 +71,9 @@ public sealed class ApiConventionsTests(ServiceFixture service) : IClassFixture<
         Assert.Equal(JobState.Succeeded, done.JobState);
         Assert.Equal(done.CreatedUnixMs, done.CreateTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.True(done.EndTime.ToDateTimeOffset() >= done.StartTime.ToDateTimeOffset());
-        Assert.Equal(done.KernelMs, done.KernelTime.ToTimeSpan().TotalMilliseconds, 3);
-        Assert.Equal(done.Usage.WallMs, done.Usage.Wall.ToTimeSpan().TotalMilliseconds, 3);
+        // A Duration holds what a TimeSpan does (100 ns ticks): equal to the milliseconds within a tick.
+        Assert.True(Math.Abs(done.KernelMs - done.KernelTime.ToTimeSpan().TotalMilliseconds) <= 0.0001, $"{done.KernelMs} vs {done.KernelTime}");
+        Assert.True(Math.Abs(done.Usage.WallMs - done.Usage.Wall.ToTimeSpan().TotalMilliseconds) <= 0.0001, $"{done.Usage.WallMs} vs {done.Usage.Wall}");
         var succeeded = await user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = JobState.Succeeded }, user.Call());
         Assert.Contains(succeeded.Jobs, j => j.Id == job.Id);
         var bogus = await Assert.ThrowsAsync<RpcException>(() => user.Jobs.ListJobsAsync(new ListJobsRequest { JobState = (JobState)42 }, user.Call()).ResponseAsync);
