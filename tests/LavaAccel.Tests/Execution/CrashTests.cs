@@ -56,7 +56,7 @@ public sealed class CrashTests(KernelWorkspace workspace) : IClassFixture<Kernel
         Assert.Contains("'spin'", error.Message);
         Assert.Contains("time limit of 2 s", error.Message);
         Assert.Contains("killed", error.Message);
-        Assert.InRange(elapsed.TotalSeconds, 2.0, 60.0); // at least its limit; stopped, not left running (no tight bound: busy machines stretch it)
+        Assert.True(elapsed.TotalSeconds >= 2.0, $"stopped after {elapsed}, before its limit"); // stopped (the call returned); no upper bound on a busy machine
     }
 
     [Fact]
