@@ -185,6 +185,9 @@ void job_read(job *j, const char *path)
             sscanf(line, "threads %u", &j->threads);
         } else if (!strcmp(word, "repeat")) {
             sscanf(line, "repeat %u", &j->repeat);
+        } else if (!strcmp(word, "warmup")) {
+            if (sscanf(line, "warmup %u", &j->warmup) != 1 || j->warmup > 100000)
+                die("%s", "bad warmup line (0 to 100000)");
         } else if (!strcmp(word, "fp64")) {
             j->fp64 = 1;
         } else if (!strcmp(word, "timelimit")) {

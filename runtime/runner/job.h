@@ -6,6 +6,7 @@
  *   range DIM G0 G1 G2 L0 L1 L2
  *   threads N
  *   repeat R
+ *   warmup W                        (untimed launches before the R timed ones; default 0)
  *   buffer BYTES rw|ro PATH        (buffer argument; rw buffers are written back)
  *   scalar BYTES HEX                (scalar argument, little-endian bytes)
  *   local BYTES                     (__local pointer argument)
@@ -40,7 +41,7 @@ typedef struct job {
     char kernel[512];
     unsigned dim;
     uint64_t global[3], local[3];
-    unsigned threads, repeat;
+    unsigned threads, repeat, warmup; /* warmup: untimed launches before the timed ones */
     uint64_t time_limit_ms, memory_limit;
     int seccomp, fp64;
     uint32_t nargs;

@@ -41,7 +41,7 @@ public static class KernelLauncher
     public static LaunchReport Launch(Package package, LaunchOptions options, TargetChoice? choice, Progress? progress = null, VariantCache? cache = null, PerformanceHistory? history = null)
     {
         var spec = new LaunchSpec(package, options.Kernel, options.Global, options.Local, [.. options.Arguments.Select(ArgumentSpec.Parse)],
-            Directory.GetCurrentDirectory(), choice?.Target, options.Repeat, options.TimeLimit, options.Sandbox, options.MemoryLimit, options.Cpus);
+            Directory.GetCurrentDirectory(), choice?.Target, options.Repeat, options.TimeLimit, options.Sandbox, options.MemoryLimit, options.Cpus) { Warmup = options.Warmup };
         var context = new LaunchContext(cache ?? new VariantCache(), history ?? new PerformanceHistory(PerformanceHistory.PathIn(LavaHome.Path)));
         return LaunchAsync(spec, context, progress).GetAwaiter().GetResult();
     }
@@ -67,7 +67,7 @@ public static class KernelLauncher
         var variant = context.Cache.TryGet(package, choice.Target) ?? Compile(package, choice.Target, context.Cache, progress);
         progress?.Invoke($"running {kernel.Name} on {choice.Target}");
         var request = new RunRequest(variant.ArtifactPath, choice.Target, kernel, range, arguments, Math.Max(1, spec.Repeat), 0, spec.TimeLimit,
-            spec.Sandbox, spec.MemoryLimit, spec.Cpus, spec.User, package.IsIlgpu ? package.Code : null);
+            spec.Sandbox, spec.MemoryLimit, spec.Cpus, spec.User, package.IsIlgpu ? package.Code : null) { Warmup = spec.Warmup };
         var outcome = await VariantRunner.RunAsync(request, context.Deployment, cancellation).ConfigureAwait(false);
         if (RunnerRegistry.For(choice.Target).FeedsHistory(choice.Target))
         {

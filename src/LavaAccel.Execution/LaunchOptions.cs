@@ -32,4 +32,7 @@ public sealed record LaunchOptions(
 
     /// <summary>The longest time limit one launch may ask for.</summary>
     public static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(7);
+
+    /// <summary>Untimed launches before the <see cref="Repeat"/> timed ones (in the same worker).</summary>
+    public int Warmup { get; init; }
 }

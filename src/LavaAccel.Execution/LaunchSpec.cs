@@ -34,4 +34,8 @@ public sealed record LaunchSpec(
     long? MemoryLimit = null,
     double? Cpus = null,
     string User = "local",
-    IReadOnlySet<string>? Offered = null);
+    IReadOnlySet<string>? Offered = null)
+{
+    /// <summary>Untimed launches in the worker before the <see cref="Repeat"/> timed ones.</summary>
+    public int Warmup { get; init; }
+}

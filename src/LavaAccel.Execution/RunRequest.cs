@@ -33,4 +33,7 @@ public sealed record RunRequest(
 {
     /// <summary>The sandbox limits of this run.</summary>
     public SandboxLimits Limits => new(MemoryLimit, TimeLimit, Cpus);
+
+    /// <summary>Untimed launches in the worker before the <see cref="Repeat"/> timed ones (lava bench's warm-up).</summary>
+    public int Warmup { get; init; }
 }

@@ -11,9 +11,10 @@ namespace LavaAccel.Ilgpu;
 /// <param name="Device">Accelerator.</param>
 /// <param name="Global">Global size.</param>
 /// <param name="Local">Local size, if any.</param>
-/// <param name="Repeat">Launches (each from the original buffers).</param>
+/// <param name="Repeat">Timed launches (each from the original buffers).</param>
+/// <param name="Warmup">Untimed launches before the timed ones.</param>
 /// <param name="Arguments">Arguments in manifest order; buffer bytes live in files (empty when writing the job).</param>
-public sealed record IlgpuJob(string Kernel, IlgpuDevice Device, long[] Global, long[]? Local, int Repeat, IReadOnlyList<DeviceArgument> Arguments)
+public sealed record IlgpuJob(string Kernel, IlgpuDevice Device, long[] Global, long[]? Local, int Repeat, IReadOnlyList<DeviceArgument> Arguments, int Warmup = 0)
 {
     /// <summary>The job file's name.</summary>
     public const string FileName = "job.json";
@@ -45,6 +46,7 @@ public sealed record IlgpuJob(string Kernel, IlgpuDevice Device, long[] Global, 
             ["global"] = new JsonArray([.. Global.Select(g => (JsonNode)g)]),
             ["local"] = Local is null ? null : new JsonArray([.. Local.Select(l => (JsonNode)l)]),
             ["repeat"] = Repeat,
+            ["warmup"] = Warmup,
             ["arguments"] = arguments,
         };
         var path = Path.Combine(directory, FileName);
@@ -76,7 +78,7 @@ public sealed record IlgpuJob(string Kernel, IlgpuDevice Device, long[] Global, 
             Enum.Parse<IlgpuDevice>(job["device"]!.GetValue<string>()),
             [.. job["global"]!.AsArray().Select(n => n!.GetValue<long>())],
             job["local"] is JsonArray local ? [.. local.Select(n => n!.GetValue<long>())] : null,
-            job["repeat"]!.GetValue<int>(), arguments);
+            job["repeat"]!.GetValue<int>(), arguments, Math.Clamp(job["warmup"]?.GetValue<int>() ?? 0, 0, 100_000));
     }
 
     private static byte[] ReadExactly(string path, int length)

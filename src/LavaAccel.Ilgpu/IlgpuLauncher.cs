@@ -22,10 +22,13 @@ public static class IlgpuLauncher
 
     private static readonly MethodInfo CastView = typeof(ArrayView<byte>).GetMethod(nameof(ArrayView<byte>.Cast))!;
 
-    /// <summary>Runs <paramref name="kernelName"/> <paramref name="repeat"/> times; every run starts from the given buffers.</summary>
+    /// <summary>
+    /// Runs <paramref name="kernelName"/> <paramref name="warmup"/> times untimed, then
+    /// <paramref name="repeat"/> times timed; every run starts from the given buffers.
+    /// </summary>
     public static (double[] Times, Dictionary<string, byte[]> Outputs) Run(
         IlgpuAssembly assembly, string kernelName, IReadOnlyList<DeviceArgument> arguments,
-        long[] global, long[]? local, int repeat, IlgpuDevice device, TimeSpan? timeLimit)
+        long[] global, long[]? local, int repeat, IlgpuDevice device, TimeSpan? timeLimit, int warmup = 0)
     {
         var kernel = assembly.Get(kernelName);
         var config = Launch(kernel, arguments, global, local);
@@ -72,7 +75,7 @@ public static class IlgpuLauncher
             var times = new double[Math.Max(1, repeat)];
             var run = Task.Run(() =>
             {
-                for (var r = 0; r < times.Length; r++)
+                for (var r = -Math.Max(0, warmup); r < times.Length; r++)
                 {
                     foreach (var (argument, buffer) in buffers)
                     {
@@ -82,7 +85,10 @@ public static class IlgpuLauncher
                     var clock = Stopwatch.StartNew();
                     LaunchOnce(loaded, accelerator.DefaultStream, kernel, config, values);
                     accelerator.Synchronize();
-                    times[r] = clock.Elapsed.TotalMilliseconds;
+                    if (r >= 0)
+                    {
+                        times[r] = clock.Elapsed.TotalMilliseconds;
+                    }
                 }
             });
             if (timeLimit is { } limit && Task.WhenAny(run, Task.Delay(limit)).GetAwaiter().GetResult() != run)

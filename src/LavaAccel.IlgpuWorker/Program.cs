@@ -41,7 +41,7 @@ try
     using var assembly = IlgpuAssembly.Load(File.ReadAllBytes(assemblyPath), $"kernel '{job.Kernel}'");
     // CLOCK_MONOTONIC, which Stopwatch reads on Linux: lava's dispatch time counts to here.
     var entered = (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
-    var (times, outputs) = IlgpuLauncher.Run(assembly, job.Kernel, job.Arguments, job.Global, job.Local, job.Repeat, job.Device, timeLimit: null);
+    var (times, outputs) = IlgpuLauncher.Run(assembly, job.Kernel, job.Arguments, job.Global, job.Local, job.Repeat, job.Device, timeLimit: null, job.Warmup);
     for (var i = 0; i < job.Arguments.Count; i++)
     {
         if (outputs.TryGetValue(job.Arguments[i].Name, out var bytes))

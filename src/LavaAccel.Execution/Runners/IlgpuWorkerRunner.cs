@@ -62,7 +62,7 @@ public sealed class IlgpuWorkerRunner : ITargetRunner
     public string WriteJob(RunRequest request, WorkerSlot slot)
     {
         var arguments = request.Arguments.Select(DeviceArguments.From).ToArray();
-        var job = new IlgpuJob(request.Kernel.Name, Device(request.Target), request.Range.Global, request.Range.Local, Math.Max(1, request.Repeat), arguments);
+        var job = new IlgpuJob(request.Kernel.Name, Device(request.Target), request.Range.Global, request.Range.Local, Math.Max(1, request.Repeat), arguments, request.Warmup);
         job.Write(slot.HostJobDirectory);
         return slot.JobDirectoryInside + "/" + IlgpuJob.FileName;
     }

@@ -92,6 +92,10 @@ public sealed class NativeWorkerRunner : ITargetRunner
         var threads = request.Threads == 0 && request.Cpus is { } cpus ? Math.Max(1, (int)Math.Ceiling(cpus)) : request.Threads;
         text.Append(inv, $"threads {threads}\n");
         text.Append(inv, $"repeat {Math.Max(1, request.Repeat)}\n");
+        if (request.Warmup > 0)
+        {
+            text.Append(inv, $"warmup {request.Warmup}\n");
+        }
         for (var i = 0; i < request.Arguments.Count; i++)
         {
             var argument = request.Arguments[i];
