@@ -39,6 +39,23 @@ public readonly record struct LlvmValue
     /// <summary>The zero-extended value of an integer constant.</summary>
     public ulong ConstantValue => Native.LLVMConstIntGetZExtValue(Handle);
 
+    /// <summary>Value of an integer constant, sign-extended.</summary>
+    public long SignedConstantValue => Native.LLVMConstIntGetSExtValue(Handle);
+
+    /// <summary>A phi node's incoming (value, block) pairs.</summary>
+    public IReadOnlyList<(LlvmValue Value, LlvmBlock Block)> Incoming
+    {
+        get
+        {
+            var phi = Handle;
+            return [.. Enumerable.Range(0, (int)Native.LLVMCountIncoming(phi)).Select(i =>
+                (new LlvmValue(Native.LLVMGetIncomingValue(phi, (uint)i)), new LlvmBlock(Native.LLVMGetIncomingBlock(phi, (uint)i))))];
+        }
+    }
+
+    /// <summary>The predicate of an <c>icmp</c>.</summary>
+    public IntPredicate ComparePredicate => (IntPredicate)Native.LLVMGetICmpPredicate(Handle);
+
     /// <summary>Calling convention of a function.</summary>
     public uint CallingConvention
     {

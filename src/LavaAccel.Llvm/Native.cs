@@ -105,6 +105,11 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial nint LLVMConstInt(nint type, ulong value, int signExtend);
     [LibraryImport(Lib)] internal static partial nint LLVMGetOperand(nint value, uint index);
     [LibraryImport(Lib)] internal static partial int LLVMGetNumOperands(nint value);
+    [LibraryImport(Lib)] internal static partial long LLVMConstIntGetSExtValue(nint value);
+    [LibraryImport(Lib)] internal static partial uint LLVMCountIncoming(nint phi);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetIncomingValue(nint phi, uint index);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetIncomingBlock(nint phi, uint index);
+    [LibraryImport(Lib)] internal static partial int LLVMGetICmpPredicate(nint instruction);
     [LibraryImport(Lib)] internal static partial nint LLVMGetFirstUse(nint value);
     [LibraryImport(Lib)] internal static partial nint LLVMGetNextUse(nint use);
     [LibraryImport(Lib)] internal static partial nint LLVMGetUser(nint use);

@@ -4,13 +4,14 @@ namespace LavaAccel.Backends.Analysis;
 
 /// <summary>
 /// A static estimate of one work-item's work, from the package's LAVA IR: floating-point operations
-/// and bytes loaded from or stored to global and constant memory. Loop trip counts are unknown, so
-/// code inside a loop counts <see cref="LoopWeight"/> times; the history model corrects the
-/// estimate once the kernel has run.
+/// and bytes loaded from or stored to global and constant memory. Without a launch, loop trip
+/// counts are unknown and code inside a loop counts <see cref="LoopWeight"/> times (the history
+/// model corrects the estimate once the kernel has run); with one (<see cref="LaunchValues"/>),
+/// loops bounded by what the launch fixes count their real trips (<see cref="LoopNest"/>).
 /// </summary>
 public static class WorkEstimator
 {
-    /// <summary>How many times code in a loop is assumed to run.</summary>
+    /// <summary>How many times code in a loop whose trip count is unknown is assumed to run.</summary>
     public const int LoopWeight = 16;
 
     private static readonly HashSet<int> FloatOpcodes = [9, 11, 13, 16, 19]; // fadd fsub fmul fdiv frem
@@ -18,31 +19,41 @@ public static class WorkEstimator
     /// <summary>(FLOPs, bytes) per work-item of <paramref name="kernel"/>; (0, 0) when the IR cannot be read or the package has none (C# kernels).</summary>
     public static (double Flops, double Bytes) PerWorkItem(Package package, string kernel)
     {
+        var count = PerWorkItem(package, kernel, null);
+        return (count.Flops, count.Bytes);
+    }
+
+    /// <summary>
+    /// (FLOPs, bytes) per work-item of <paramref name="kernel"/> for one launch: loops whose trip
+    /// count the launch's <paramref name="values"/> determine count that many times
+    /// (<see cref="WorkCount.LoopsResolved"/> says whether all did). Zero for C# kernels.
+    /// </summary>
+    public static WorkCount PerWorkItem(Package package, string kernel, LaunchValues? values)
+    {
         if (package.IsIlgpu)
         {
-            return (0, 0);
+            return new WorkCount(0, 0, false);
         }
         try
         {
             using var context = new LlvmContext();
             using var module = context.ParseBitcode(package.Ir, "package IR");
             var function = module.Functions.FirstOrDefault(f => f.Name == kernel && !f.IsDeclaration && f.CallingConvention == LlvmCallingConvention.SpirKernel);
-            return function.Exists ? Count(module, function) : (0, 0);
+            return function.Exists ? Count(module, function, values) : new WorkCount(0, 0, false);
         }
         catch (LlvmException)
         {
-            return (0, 0);
+            return new WorkCount(0, 0, false);
         }
     }
 
-    private static (double Flops, double Bytes) Count(LlvmModule module, LlvmValue function)
+    private static WorkCount Count(LlvmModule module, LlvmValue function, LaunchValues? values)
     {
-        var blocks = function.Blocks;
-        var inLoop = blocks.Where(b => ReachesItself(b)).ToHashSet();
+        var loops = new LoopNest(function, values);
         double flops = 0, bytes = 0;
-        foreach (var block in blocks)
+        foreach (var block in function.Blocks)
         {
-            var weight = inLoop.Contains(block) ? LoopWeight : 1;
+            var weight = loops.Weight(block);
             foreach (var instruction in block.Instructions)
             {
                 if (FloatOpcodes.Contains(instruction.Opcode))
@@ -63,7 +74,7 @@ public static class WorkEstimator
                 }
             }
         }
-        return (flops, bytes);
+        return new WorkCount(flops, bytes, loops.AllResolved);
     }
 
     // fused multiply-adds count two; libm-style builtins a handful.
@@ -74,26 +85,4 @@ public static class WorkEstimator
         : 0;
 
     private static bool IsGlobal(LlvmValue pointer) => pointer.Type.AddressSpace is 1 or 2;
-
-    private static bool ReachesItself(LlvmBlock start)
-    {
-        var seen = new HashSet<LlvmBlock>();
-        var work = new Stack<LlvmBlock>(start.Successors);
-        while (work.Count > 0)
-        {
-            var block = work.Pop();
-            if (block == start)
-            {
-                return true;
-            }
-            if (seen.Add(block))
-            {
-                foreach (var next in block.Successors)
-                {
-                    work.Push(next);
-                }
-            }
-        }
-        return false;
-    }
 }
