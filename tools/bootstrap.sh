@@ -12,6 +12,7 @@ packages=(
   afl++                                                    # fuzzing (tools/fuzz.sh, with SharpFuzz)
   slurmctld slurmd slurm-client                            # a real Slurm cluster for the --executor slurm tests
   python3-grpcio python3-grpc-tools python3-protobuf      # the Python client example and its test
+  fonts-dejavu-core                                        # the font of lava bench's charts (ScottPlot)
   make python3
 )
 quiet=${1:-}

@@ -1,5 +1,8 @@
-/* Shared by the plain-C peers: the same work split lava's runtime uses (contiguous ranges per
- * thread, threads created per launch, main thread participating), timed the same way. */
+/* Shared by the plain-C twins of suite kernels (lava bench --peers c, the benchmarks' native peer):
+ * the same work split lava's runtime uses (contiguous ranges per thread, threads created per
+ * launch, main thread participating), timed the same way.
+ * Every twin's command line: TWIN THREADS WARMUP ITERATIONS GLOBAL0 [GLOBAL1 …]; it prints the
+ * time of each timed iteration in ms, one per line, in the order they ran. */
 #ifndef PEER_COMMON_H
 #define PEER_COMMON_H
 #define _GNU_SOURCE
@@ -22,10 +25,12 @@ static double peer_now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Runs body over [0, total) on all cores; returns elapsed ms. */
+static long peer_threads = 1;
+
+/* Runs body over [0, total) on peer_threads threads; returns elapsed ms. */
 static double peer_parallel(peer_body body, long total)
 {
-    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = peer_threads;
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
     peer_chunk chunks[64];
@@ -42,15 +47,27 @@ static double peer_parallel(peer_body body, long total)
     return peer_now_ms() - t0;
 }
 
-static int peer_cmp(const void *a, const void *b)
+/* Parses THREADS WARMUP ITERATIONS; returns the index of the first size argument. */
+static int peer_args(int argc, char **argv, int *warmup, int *iterations, int sizes)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    if (argc < 4 + sizes) {
+        fprintf(stderr, "usage: %s THREADS WARMUP ITERATIONS (%d sizes)\n", argv[0], sizes);
+        exit(2);
+    }
+    peer_threads = atol(argv[1]);
+    if (peer_threads < 1) peer_threads = sysconf(_SC_NPROCESSORS_ONLN);
+    *warmup = atoi(argv[2]);
+    *iterations = atoi(argv[3]);
+    if (*warmup < 0 || *iterations < 1) {
+        fprintf(stderr, "bad WARMUP or ITERATIONS\n");
+        exit(2);
+    }
+    return 4;
 }
 
-static void peer_report(double *times, int repeat)
+static void peer_print(const double *times, int iterations)
 {
-    qsort(times, repeat, sizeof(double), peer_cmp);
-    printf("%.6f\n", times[repeat / 2]);
+    for (int r = 0; r < iterations; r++)
+        printf("%.6f\n", times[r]);
 }
 #endif

@@ -1,5 +1,5 @@
-/* Plain-C peer of kernels/stencil2d.cl: one 5-point Jacobi sweep, boundary copied.
- * usage: stencil5 WIDTH HEIGHT REPEAT; prints the median ms. */
+/* Plain-C twin of kernels/stencil2d.cl: one 5-point Jacobi sweep, boundary copied.
+ * usage: stencil5 THREADS WARMUP ITERATIONS WIDTH HEIGHT; prints each timed iteration's ms. */
 #include "peer_common.h"
 
 static float *in, *out;
@@ -23,15 +23,18 @@ static void rows(long begin, long end)
 
 int main(int argc, char **argv)
 {
-    width = argc > 1 ? atol(argv[1]) : 2048;
-    height = argc > 2 ? atol(argv[2]) : 2048;
-    int repeat = argc > 3 ? atoi(argv[3]) : 10;
-    in = aligned_alloc(64, width * height * sizeof(float));
-    out = aligned_alloc(64, width * height * sizeof(float));
+    int warmup, iterations;
+    int first = peer_args(argc, argv, &warmup, &iterations, 2);
+    width = atol(argv[first]);
+    height = atol(argv[first + 1]);
+    in = aligned_alloc(64, (width * height * sizeof(float) + 63) / 64 * 64);
+    out = aligned_alloc(64, (width * height * sizeof(float) + 63) / 64 * 64);
     for (long i = 0; i < width * height; i++) { in[i] = (float)(i % 101) / 101.0f; out[i] = 0; }
-    double *times = calloc(repeat, sizeof(double));
-    for (int r = 0; r < repeat; r++)
-        times[r] = peer_parallel(rows, height);
-    peer_report(times, repeat);
+    double *times = calloc(iterations, sizeof(double));
+    for (int r = -warmup; r < iterations; r++) {
+        double t = peer_parallel(rows, height);
+        if (r >= 0) times[r] = t;
+    }
+    peer_print(times, iterations);
     return 0;
 }

@@ -1,113 +1,184 @@
-using LavaAccel.Host;
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using LavaAccel.Backends;
-using LavaAccel.Cache;
-using LavaAccel.Cli.Bench;
-using LavaAccel.Devices.Discovery;
+using LavaAccel.Bench;
+using LavaAccel.Bench.Results;
+using LavaAccel.Bench.Report;
 using LavaAccel.Execution;
 using Spectre.Console;
 
 namespace LavaAccel.Cli.Commands;
 
 /// <summary>
-/// <c>lava bench PKG --kernel K … [--targets all|T1,T2] [--report DIR]</c>: runs on every runnable
-/// target (or the given ones), checks each one's outputs against the first, and writes a Markdown
-/// report, a CSV and SVG charts of time and GB/s against this machine's measured memory bandwidth.
+/// <c>lava bench PKG --kernel K … [--targets all|T1,T2] [--peers pocl,c] [--report DIR]</c>: measures
+/// a kernel on every runnable target (warm-up, pilot, statistics), with peers in the same run, and
+/// writes report.md, results.csv, results.json and the time and roofline charts;
+/// <c>lava bench --merge A.json B.json --report DIR</c> draws one report from several runs.
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var set = new LaunchOptionSet();
-        var targets = new Option<string>("--targets") { Description = "all (every target this machine runs) or comma-separated target ids", DefaultValueFactory = _ => "all" };
-        var report = new Option<string?>("--report") { Description = "Directory for report.md, results.csv, time.svg, gbps.svg (default: bench-<package>-<kernel>)" };
-        var command = new Command("bench", "Run a kernel on every runnable target and write a report with tables and charts");
+        // PKG, --kernel and --global are needed to measure, not to merge: checked below with clear errors.
+        set.Input.Arity = ArgumentArity.ZeroOrOne;
+        set.Kernel.Required = false;
+        set.Global.Required = false;
+        set.Repeat.Description = "Timed iterations per target (default: chosen by a pilot to fill --budget)";
+        var targets = new Option<string>("--targets") { Description = "all (every target this machine runs for the package's language) or comma-separated target ids", DefaultValueFactory = _ => "all" };
+        var report = new Option<string?>("--report") { Description = "Directory for report.md, results.csv, results.json and the charts (default: bench-<package>-<kernel>)" };
+        var peers = new Option<string?>("--peers") { Description = "Peers measured in the same run: pocl (PoCL on the package's SPIR), c (the suite's plain-C twin, clang -O3 -march=native)" };
+        var budget = new Option<double>("--budget") { Description = "Seconds of timed iterations per target the pilot aims for", DefaultValueFactory = _ => 1.0 };
+        var warmup = new Option<int?>("--warmup") { Description = "Untimed launches per target before the timed ones (default: from the pilot, 1 to 10)" };
+        var merge = new Option<string[]>("--merge") { Description = "Merge results.json files of earlier runs into one report (no measuring)", AllowMultipleArgumentsPerToken = true };
+        var compareTo = new Option<string?>("--compare-to") { Description = "An earlier results.json: flag changes beyond the 99.9 % confidence interval" };
+        var failOnRegression = new Option<bool>("--fail-on-regression") { Description = "With --compare-to: exit with status 1 when something got slower" };
+        var command = new Command("bench", "Measure a kernel on every runnable target (and peers) and write a report with statistics, rooflines and charts");
         set.AddTo(command);
-        command.Options.Add(targets);
-        command.Options.Add(report);
+        foreach (var option in new Option[] { targets, report, peers, budget, warmup, merge, compareTo, failOnRegression })
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(result =>
         {
             var json = result.GetValue(CliOutput.JsonOption);
-            var requested = result.GetValue(targets)!;
-            var ids = requested == "all"
-                ? BackendRegistry.AllTargets.Where(t => BackendRegistry.For(t).WhyNotRunnable(t) is null).Select(t => t.ToString()).ToArray()
-                : requested.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (ids.Length == 0)
+            var previous = result.GetValue(compareTo) is { } path ? (Path: path, Results: BenchResults.Load(path)) : default;
+            var merged = result.GetValue(merge) ?? [];
+            BenchResults results;
+            string directory;
+            if (merged.Length > 0)
             {
-                throw new LavaException("no target to benchmark");
+                if (merged.Length < 2 && previous.Path is null)
+                {
+                    throw new LavaException("--merge takes two or more results.json files");
+                }
+                directory = Path.GetFullPath(result.GetValue(report) ?? throw new LavaException("--merge needs --report DIR for the merged report"));
+                results = BenchResults.Merge(merged.Select(BenchResults.Load));
             }
-            var options = set.Read(result, ids[0]);
-            if (result.GetValue(set.Repeat) == 1)
+            else
             {
-                options = options with { Repeat = 5 };
+                var settings = Settings(result.GetValue(budget), result.GetResult(set.Repeat) is { Implicit: false } ? result.GetValue(set.Repeat) : null, result.GetValue(warmup), result.GetValue(peers));
+                var (run, dir) = Measure(result, set, result.GetValue(targets)!, settings, result.GetValue(report), json);
+                results = BenchResults.Of(run);
+                directory = dir;
             }
-            var package = KernelLauncher.OpenInput(options.Input, options.Defines);
-            var choices = ids.Select(TargetSelector.Choose).ToArray();
-            var reports = CliOutput.WithProgress(json, "compiling", progress =>
-                choices.Select(c => KernelLauncher.Launch(package, options with { Target = c.Target.ToString() }, c, s => progress(s))).ToArray());
-            var reference = reports[0];
-            var rows = reports.Select(r => (Report: r, Agrees: reference.Outcome.Buffers.Keys.All(o => OutputDifference.Of(reference.Output(o), r.Output(o)).MaxRelative <= 1e-3))).ToArray();
-            var bandwidth = BandwidthProbe.GigabytesPerSecond(LavaHome.Path);
-            var directory = Path.GetFullPath(result.GetValue(report) ?? $"bench-{package.Manifest.Name}-{reference.Kernel.Name}");
-            Write(directory, package, reference, rows, options.Repeat, bandwidth);
+            var comparisons = previous.Results is null ? [] : results.Runs.SelectMany(r => Regressions.Compare(r, previous.Results)).ToArray();
+            ReportWriter.Write(directory, results, comparisons, previous.Path);
+            var failed = results.Runs.SelectMany(r => r.Records).Count(r => r.Error is not null);
+            var measured = results.Runs.SelectMany(r => r.Records).Count(r => r.Error is null);
+            var slower = comparisons.Count(c => c.Verdict == "slower");
             if (json)
             {
                 CliOutput.Json(new JsonObject
                 {
-                    ["kernel"] = reference.Kernel.Name,
                     ["report"] = directory,
-                    ["bandwidth_gbps"] = Math.Round(bandwidth, 2),
-                    ["targets"] = new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
-                    {
-                        ["target"] = r.Report.Choice.Target.ToString(),
-                        ["kernel_ms_median"] = Math.Round(r.Report.Outcome.MedianMs, 6),
-                        ["kernel_ms_min"] = Math.Round(r.Report.Outcome.KernelMs[0], 6),
-                        ["gbps"] = Math.Round(r.Report.EffectiveGbps, 3),
-                        ["outputs_agree"] = r.Agrees,
-                    })]),
+                    ["measured"] = measured,
+                    ["failed"] = failed,
+                    ["regressions"] = new JsonArray([.. comparisons.Where(c => c.Verdict == "slower").Select(c => (JsonNode?)new JsonObject { ["key"] = c.Current.Key, ["ratio"] = Math.Round(c.Ratio, 4) })]),
+                    ["results"] = JsonNode.Parse(results.ToJson()),
                 });
-                return 0;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("target", "median", "min", "GB/s", "outputs");
-            foreach (var (r, agrees) in rows)
+            else
             {
-                table.AddRow(Markup.Escape(r.Choice.Target.ToString()), CliOutput.Ms(r.Outcome.MedianMs), CliOutput.Ms(r.Outcome.KernelMs[0]), r.EffectiveGbps.ToString("0.0", CultureInfo.InvariantCulture), agrees ? "agree" : "[red]DIFFER[/]");
+                Print(results, comparisons, directory);
             }
-            CliOutput.Table(table);
-            Console.WriteLine($"report    {directory}/report.md (results.csv, time.svg, gbps.svg)");
+            if (measured == 0)
+            {
+                throw new LavaException($"no target could be measured (the report in {directory} lists why)");
+            }
+            if (slower > 0 && result.GetValue(failOnRegression))
+            {
+                CliOutput.Error($"{slower} measurement(s) got slower than in {previous.Path} beyond the 99.9 % confidence interval");
+                return 1;
+            }
             return 0;
         });
         return command;
     }
 
-    private static void Write(string directory, Package package, LaunchReport reference, IReadOnlyList<(LaunchReport Report, bool Agrees)> rows, int repeat, double bandwidth)
+    private static BenchSettings Settings(double budget, int? repeat, int? warmup, string? peers)
     {
-        var inv = CultureInfo.InvariantCulture;
-        Directory.CreateDirectory(directory);
-        var csv = new StringBuilder("target,kernel_ms_median,kernel_ms_min,gbps,outputs_agree\n");
-        foreach (var (r, agrees) in rows)
+        if (!(budget > 0 && budget <= 3600))
         {
-            csv.Append(inv, $"{r.Choice.Target},{r.Outcome.MedianMs:0.######},{r.Outcome.KernelMs[0]:0.######},{r.EffectiveGbps:0.###},{(agrees ? "yes" : "no")}\n");
+            throw new LavaException($"--budget {budget.ToString(CultureInfo.InvariantCulture)} is out of range (more than 0, at most 3600 seconds)");
         }
-        WriteReport(directory, "results.csv", csv.ToString());
-        WriteReport(directory, "time.svg", SvgBarChart.Render($"{reference.Kernel.Name}: kernel time (median of {repeat})", "ms", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.Outcome.MedianMs))]));
-        WriteReport(directory, "gbps.svg", SvgBarChart.Render($"{reference.Kernel.Name}: effective bandwidth", "GB/s", [.. rows.Select(r => (r.Report.Choice.Target.ToString(), r.Report.EffectiveGbps))], ("measured memory bandwidth", bandwidth)));
-        var md = new StringBuilder();
-        md.Append(inv, $"# lava bench: {package.Manifest.Name} / {reference.Kernel.Name}\n\n");
-        md.Append(inv, $"Package digest `{package.Digest}`; global ({string.Join(",", reference.Range.Global)}), local ({string.Join(",", reference.Range.Local!)}); median of {repeat} runs per target; {reference.BufferBytes} bytes of buffer traffic; outputs checked against {reference.Choice.Target} (relative difference ≤ 1e-3). This machine's measured memory bandwidth: {bandwidth:0.#} GB/s.\n\n");
-        md.Append("| target | median ms | min ms | GB/s | % of measured bandwidth | outputs |\n|---|---:|---:|---:|---:|---|\n");
-        foreach (var (r, agrees) in rows)
+        if (warmup is < 0 or > 100_000)
         {
-            md.Append(inv, $"| {r.Choice.Target} | {r.Outcome.MedianMs:0.###} | {r.Outcome.KernelMs[0]:0.###} | {r.EffectiveGbps:0.0} | {100 * r.EffectiveGbps / Math.Max(bandwidth, 1e-9):0} % | {(agrees ? "agree" : "DIFFER")} |\n");
+            throw new LavaException($"--warmup {warmup} is out of range (0 to 100000)");
         }
-        md.Append("\n![kernel time](time.svg)\n\n![bandwidth](gbps.svg)\n");
-        WriteReport(directory, "report.md", md.ToString());
+        var names = (peers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var name in names.Where(n => !BenchSettings.KnownPeers.Contains(n)))
+        {
+            throw new LavaException($"--peers: unknown peer '{name}' (known: {string.Join(", ", BenchSettings.KnownPeers)})");
+        }
+        return new BenchSettings(TimeSpan.FromSeconds(budget), repeat, warmup, names);
     }
 
-    // Report files are never written through a link someone left in the directory.
-    private static void WriteReport(string directory, string name, string text) =>
-        LavaAccel.Host.RegularFiles.Write(Path.Combine(directory, name), System.Text.Encoding.UTF8.GetBytes(text), "report file");
+    private static (BenchRun Run, string Directory) Measure(ParseResult result, LaunchOptionSet set, string requested, BenchSettings settings, string? report, bool json)
+    {
+        if (result.GetValue(set.Input) is null)
+        {
+            throw new LavaException("lava bench needs a package (PKG) to measure, or --merge A.json B.json");
+        }
+        if (result.GetValue(set.Kernel) is null || result.GetValue(set.Global) is null)
+        {
+            throw new LavaException("lava bench PKG needs --kernel and --global");
+        }
+        var options = set.Read(result, "auto");
+        var package = KernelLauncher.OpenInput(options.Input, options.Defines);
+        var ids = requested.Trim() == "all"
+            ? [.. BackendRegistry.TargetsFor(package).Where(t => BackendRegistry.For(t).WhyNotRunnable(t) is null)]
+            : requested.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => TargetId.Parse(t))
+                .Where(t => BackendRegistry.For(t) is not null).ToArray(); // an unknown id is an input error; one that cannot run here becomes a failed record
+        if (ids.Length == 0)
+        {
+            throw new LavaException($"no target to benchmark: nothing on this machine runs {(package.IsIlgpu ? "C#" : "OpenCL C")} packages (lava targets lists what runs here)");
+        }
+        var directory = Path.GetFullPath(report ?? $"bench-{package.Manifest.Name}-{options.Kernel}");
+        var run = Progress(json, step => BenchSession.Run(package, options, ids, settings, step));
+        return (run, directory);
+    }
+
+    // A spinner on a terminal, a line per step when stderr is a file or pipe, nothing under --json.
+    private static T Progress<T>(bool json, Func<Action<string>, T> work)
+    {
+        if (json)
+        {
+            return work(_ => { });
+        }
+        if (Console.IsErrorRedirected)
+        {
+            return work(step => Console.Error.WriteLine($"bench: {step}"));
+        }
+        return CliOutput.WithProgress(json, "starting", work);
+    }
+
+    private static void Print(BenchResults results, IReadOnlyList<Comparison> comparisons, string directory)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var run in results.Runs)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("target", "exec", "median", "± 99.9% CI", "n", "GB/s", "GFLOP/s", "roofline", "outputs");
+            foreach (var r in run.Records.Where(r => r.Error is null))
+            {
+                table.AddRow(
+                    Markup.Escape(r.Target), r.Execution, CliOutput.Ms(r.MedianMs), CliOutput.Ms((r.CiUpperMs - r.CiLowerMs) / 2), r.Iterations.ToString(inv),
+                    r.Gbps.ToString("0.0", inv), r.Flops > 0 ? r.Gflops.ToString("0.00", inv) : "-",
+                    r.RooflineFraction is { } f ? $"{100 * f:0}%" : "-",
+                    r.OutputsAgree switch { true => "agree", false => "[red]DIFFER[/]", null => "-" });
+            }
+            Console.WriteLine($"{run.Machine.Host}: {run.Machine.Cpu}, {run.Machine.BandwidthGbs.ToString("0.#", inv)} GB/s measured ({run.Machine.BandwidthThreads} threads)");
+            CliOutput.Table(table);
+            foreach (var r in run.Records.Where(r => r.Error is not null))
+            {
+                CliOutput.Warn($"{r.Target} failed: {r.Error}");
+            }
+        }
+        foreach (var c in comparisons.Where(c => c.Verdict != "same"))
+        {
+            Console.WriteLine($"{(c.Verdict == "slower" ? "REGRESSION" : "faster    ")} {c.Current.Key}: {c.Ratio.ToString("0.00", inv)}× the earlier mean");
+        }
+        Console.WriteLine($"report    {directory}/report.md (results.csv, results.json, time and roofline charts as PNG and SVG)");
+    }
 }

@@ -81,12 +81,16 @@ public static class CpuDiscovery
         return ParseDouble(kib) / (1024.0 * 1024.0);
     }
 
-    private static string Caches()
+    /// <summary>This CPU's caches as sysfs lists them (<c>L1d 32K, L1i 32K, L2 1024K, L3 32768K</c>).</summary>
+    public static string Caches()
     {
         const string root = "/sys/devices/system/cpu/cpu0/cache";
         if (!Directory.Exists(root))
         {
-            return "unknown";
+            // Some virtual machines publish no cache topology; /proc/cpuinfo still names one level.
+            return ReadCpuInfo().GetValueOrDefault("cache size") is { } size && size.EndsWith(" KB", StringComparison.Ordinal)
+                ? $"{size[..^3]}K (/proc/cpuinfo's \"cache size\"; sysfs lists no caches)"
+                : "unknown";
         }
         return string.Join(", ", Directory.GetDirectories(root, "index*").Order(StringComparer.Ordinal).Select(d =>
         {
@@ -94,6 +98,22 @@ public static class CpuDiscovery
             var type = Read("type") switch { "Data" => "d", "Instruction" => "i", _ => "" };
             return $"L{Read("level")}{type} {Read("size")}";
         }));
+    }
+
+    /// <summary>Size of the largest cache level in bytes (0 when sysfs does not say).</summary>
+    public static long LastLevelCacheBytes()
+    {
+        long largest = 0;
+        foreach (var part in Caches().Split(", "))
+        {
+            var size = part.Split(' ').FirstOrDefault(w => w.Length > 1 && char.IsAsciiDigit(w[0])) ?? "";
+            var scale = size.EndsWith('K') ? 1024L : size.EndsWith('M') ? 1L << 20 : 1;
+            if (long.TryParse(size.TrimEnd('K', 'M'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                largest = Math.Max(largest, value * scale);
+            }
+        }
+        return largest;
     }
 
     private static double ParseDouble(string? text) =>
