@@ -128,6 +128,9 @@ public sealed class BenchSession
                 Global = global,
                 Threads = _threads,
                 Warmup = plan.Warmup,
+                // The twin does the same arithmetic per element as the kernel.
+                Flops = _work is { } count ? count.Flops * global.Aggregate(1L, (a, b) => a * b) : 0,
+                FlopsExact = _work?.LoopsResolved ?? false,
             }, summary, bytes, machine, _cpu));
             Directory.Delete(work, recursive: true);
         }
