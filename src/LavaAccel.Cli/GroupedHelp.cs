@@ -9,7 +9,7 @@ internal static class GroupedHelp
     [
         ("On this machine", ["pack", "inspect", "targets", "devices", "run", "compare", "compile", "place", "bench", "cache", "usage"]),
         ("On the service (--server URL or LAVA_SERVER, token in LAVA_TOKEN)", ["submit", "jobs", "job", "outputs", "cancel"]),
-        ("Running and administering the service", ["serve", "node", "users", "certs"]),
+        ("Running and administering the service", ["serve", "node", "nodes", "users", "certs"]),
     ];
 
     /// <summary>Whether <paramref name="args"/> ask for the top-level help.</summary>

@@ -29,8 +29,9 @@ public static class ServiceHost
     public const string AdminTokenFile = "admin.token";
 
     /// <summary>Builds the service; <see cref="WebApplication.RunAsync(string?)"/> serves it.</summary>
-    public static WebApplication Build(ServiceOptions options, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(ServiceOptions options, Action<ILoggingBuilder>? logging = null, IReadOnlyList<IServiceExtension>? extensions = null)
     {
+        extensions ??= [];
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (logging is null)
@@ -49,10 +50,16 @@ public static class ServiceHost
         // https:// on --listen: users' calls (and their tokens) over TLS with the controller's certificate.
         var userTls = grpcUri.Scheme == "https" ? ControllerCertificate(options, "--listen https://") : null;
         var nodeTls = options.NodeListen is null ? null : NodeTls(options);
+        var webUri = options.WebListen is null || extensions.Count == 0 ? null : ParseListen(options.WebListen, "--web-listen", allowTls: true);
+        var webTls = webUri?.Scheme == "https" ? userTls ?? ControllerCertificate(options, "--web-listen https://") : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, grpcUri, HttpProtocols.Http2, userTls is null ? null : https => https.ServerCertificate = userTls);
             Listen(kestrel, metricsUri, HttpProtocols.Http1);
+            if (webUri is not null)
+            {
+                Listen(kestrel, webUri, HttpProtocols.Http1, webTls is null ? null : https => https.ServerCertificate = webTls);
+            }
             if (nodeTls is { } tls)
             {
                 // Nodes: HTTPS, and a client certificate issued by the cluster CA or no connection.
@@ -92,6 +99,7 @@ public static class ServiceHost
         services.AddSingleton<Slurm.SlurmClient>();
         services.AddSingleton<Slurm.SlurmInventory>();
         services.AddSingleton<PlacementService>();
+        services.AddSingleton<NodeDirectory>();
         if (options.Roles.Contains("controller"))
         {
             services.AddHostedService<NodeMonitor>();
@@ -113,6 +121,10 @@ public static class ServiceHost
             services.AddSingleton<JobRunner>();
             services.AddHostedService<JobExecutor>();
         }
+        foreach (var extension in webUri is null ? [] : extensions)
+        {
+            extension.Configure(builder, options);
+        }
         var app = builder.Build();
         // SIGTERM (or a stop): health turns NOT_SERVING, the server keeps answering for the drain
         // time so clients and balancers move away, then stops.
@@ -133,6 +145,7 @@ public static class ServiceHost
         app.MapGrpcService<UsageApi>();
         app.MapGrpcService<DiagnosticsApi>();
         app.MapGrpcService<VariantApi>();
+        app.MapGrpcService<AdminApi>();
         if (nodeTls is not null)
         {
             app.MapGrpcService<NodeApi>();
@@ -142,6 +155,10 @@ public static class ServiceHost
         // Counting job ends starts with the service, not with the first submit.
         var metrics = app.Services.GetRequiredService<ServiceMetrics>();
         app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{metricsUri.Port}");
+        foreach (var extension in webUri is null ? [] : extensions)
+        {
+            extension.Map(app, options, webUri!.Port);
+        }
         return app;
     }
 

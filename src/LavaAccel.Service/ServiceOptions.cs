@@ -14,6 +14,12 @@ public sealed record ServiceOptions
     /// <summary>Prometheus metrics address (HTTP/1.1); default: the listen port + 1.</summary>
     public string? MetricsListen { get; init; }
 
+    /// <summary>Address of the web dashboard (HTTP/1.1; https:// with the --listen certificate); null: no dashboard.</summary>
+    public string? WebListen { get; init; }
+
+    /// <summary>Directory whose subdirectories hold <c>lava bench</c> reports the dashboard shows.</summary>
+    public string? BenchmarksDirectory { get; init; }
+
     /// <summary>Address of the node endpoint (HTTPS with mutual TLS), e.g. <c>https://0.0.0.0:7803</c>; null: no remote nodes.</summary>
     public string? NodeListen { get; init; }
 

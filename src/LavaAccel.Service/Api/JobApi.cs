@@ -84,7 +84,13 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
         {
             before = PageToken.Read(request.PageToken) ?? throw RpcErrors.Invalid("page_token is not one this service issued", "page_token");
         }
-        var (page, next) = jobs.Page(user.Name, request.State, request.Target, request.Kernel, size, before);
+        if (request.User.Length > 0 && request.User != user.Name && !user.Admin)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "only an admin may list another user's jobs"));
+        }
+        // Everyone's own jobs by default; an admin may ask for one user's or ("*") every user's.
+        var owner = request.User switch { "" => user.Name, "*" => null, var named => named };
+        var (page, next) = jobs.Page(owner, request.State, request.Target, request.Kernel, size, before);
         var response = new ListJobsResponse { NextPageToken = next is { } cursor ? PageToken.Write(cursor) : "" };
         response.Jobs.AddRange(page);
         return Task.FromResult(response);
@@ -110,12 +116,13 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     public override Task<Job> CancelJob(GetJobRequest request, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        var before = jobs.Get(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id);
+        var owner = user.Admin ? null : user.Name; // admins cancel any user's job
+        var before = jobs.Get(request.Id, owner) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id);
         if (JobStates.IsFinal(before.State))
         {
             throw RpcErrors.Precondition($"job {before.Id} already ended {before.State}: there is nothing to cancel", "STATE", $"job:{before.Id}");
         }
-        return Task.FromResult(jobs.Cancel(request.Id, user.Name) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id));
+        return Task.FromResult(jobs.Cancel(request.Id, owner) ?? throw RpcErrors.NotFound($"no job {request.Id}", "job", request.Id));
     }
 
     public override Task<JobOutputs> GetOutputs(GetJobRequest request, ServerCallContext context)
@@ -142,7 +149,7 @@ public sealed class JobApi(JobStore jobs, PackageStore packages, PlacementServic
     private Job Find(string id, ServerCallContext context)
     {
         var user = TokenAuthInterceptor.Caller(context);
-        return jobs.Get(id, user.Name) ?? throw RpcErrors.NotFound($"no job {id}", "job", id);
+        return jobs.Get(id, user.Admin ? null : user.Name) ?? throw RpcErrors.NotFound($"no job {id}", "job", id);
     }
 
     // Bad requests fail here, with the caller still waiting, rather than as failed jobs later.

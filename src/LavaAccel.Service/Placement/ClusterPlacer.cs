@@ -83,7 +83,7 @@ public sealed class ClusterPlacer(IRunTimeModel model)
     {
         if (nodes.Count == 0)
         {
-            return "no compute node is alive";
+            return "no compute node is alive and taking jobs (drained nodes take none)";
         }
         var devices = nodes.SelectMany(n => n.Devices).ToList();
         if (job.Target is { } wanted && !devices.Any(d => d.Targets.Contains(wanted)))

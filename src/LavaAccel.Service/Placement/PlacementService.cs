@@ -104,11 +104,12 @@ public sealed class PlacementService : BackgroundService
     private List<ClusterNode> LiveNodes()
     {
         var nodes = new List<ClusterNode>();
-        if (_options.Roles.Contains("compute"))
+        var drained = _nodes.Drained();
+        if (_options.Roles.Contains("compute") && !drained.Contains(_options.NodeName))
         {
             nodes.Add(new ClusterNode(_options.NodeName, _options.Workers, _catalog.LocalDevices));
         }
-        nodes.AddRange(_nodes.List().Where(n => n.Alive).Select(n => new ClusterNode(n.Name, n.Workers, n.Devices)));
+        nodes.AddRange(_nodes.List().Where(n => n.Alive && !drained.Contains(n.Name)).Select(n => new ClusterNode(n.Name, n.Workers, n.Devices)));
         if (_options.Slurm is { Mode: "job" })
         {
             nodes.AddRange(_slurm.Nodes()); // one Slurm job per lava job, on the node placed

@@ -132,6 +132,7 @@ public sealed class JobStore(ServiceDatabase database)
             WHERE id = (SELECT id FROM jobs WHERE placed_node = $n AND state = 'queued' ORDER BY seq LIMIT 1)
               AND state = 'queued'
               AND ($remote = 0 OR EXISTS (SELECT 1 FROM nodes WHERE name = $n AND alive = 1))
+              AND NOT EXISTS (SELECT 1 FROM drained_nodes WHERE name = $n)
             RETURNING id, request, memory_limit, placed_target
             """, ("$n", node), ("$t", ServiceDatabase.NowMs()), ("$remote", remote ? 1 : 0));
         string id;
@@ -394,6 +395,83 @@ public sealed class JobStore(ServiceDatabase database)
             Ended?.Invoke(state, 0);
         }
         return count;
+    }
+
+    /// <summary>Queued jobs placed on <paramref name="node"/> wait to be placed again (it was drained); returns how many.</summary>
+    public int Unplace(string node, string reason)
+    {
+        using var connection = database.Open();
+        var count = ServiceDatabase.Execute(connection, """
+            UPDATE jobs SET placed_node = '', placed_device = '', placed_profile = '', placed_target = '', placement = NULL, reason = $r, estimate_seconds = 0
+            WHERE placed_node = $n AND state = 'queued'
+            """, ("$n", node), ("$r", reason));
+        if (count > 0)
+        {
+            Changed.Pulse();
+        }
+        return count;
+    }
+
+    /// <summary>Cancels every queued or running job of <paramref name="owner"/>; returns how many.</summary>
+    public int CancelAll(string owner)
+    {
+        var ids = List(owner, null, int.MaxValue).Where(j => !JobStates.IsFinal(j.State)).Select(j => j.Id).ToArray();
+        foreach (var id in ids)
+        {
+            Cancel(id, owner);
+        }
+        return ids.Length;
+    }
+
+    /// <summary>Per target: jobs that ended and how many of them found their variant in the cache.</summary>
+    public IReadOnlyList<(string Target, long Jobs, long Hits)> CacheHits()
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, "SELECT target, COUNT(*), IFNULL(SUM(cache_hit), 0) FROM jobs WHERE state IN ('succeeded', 'failed') AND target <> '' GROUP BY target ORDER BY target");
+        using var reader = command.ExecuteReader();
+        var list = new List<(string, long, long)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+        return list;
+    }
+
+    /// <summary>Device seconds per user and day (UTC) over the last <paramref name="days"/> days; one user's with <paramref name="owner"/>.</summary>
+    public IReadOnlyList<(string User, DateOnly Day, double DeviceSeconds)> DailyUsage(string? owner, int days)
+    {
+        var since = ServiceDatabase.NowMs() - days * 86_400_000L;
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, """
+            SELECT owner, finished_ms / 86400000, SUM(device_ms) / 1000.0 FROM jobs
+            WHERE finished_ms >= $s AND ($o IS NULL OR owner = $o) GROUP BY owner, finished_ms / 86400000 ORDER BY 2, 1
+            """, ("$s", since), ("$o", owner));
+        using var reader = command.ExecuteReader();
+        var list = new List<(string, DateOnly, double)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(reader.GetInt64(1))), reader.GetDouble(2)));
+        }
+        return list;
+    }
+
+    /// <summary>Running jobs on each node.</summary>
+    public IReadOnlyDictionary<string, int> RunningByNode() => CountByNode("SELECT node, COUNT(*) FROM jobs WHERE state = 'running' GROUP BY node");
+
+    /// <summary>Queued jobs placed on each node.</summary>
+    public IReadOnlyDictionary<string, int> QueuedByNode() => CountByNode("SELECT placed_node, COUNT(*) FROM jobs WHERE state = 'queued' AND placed_node <> '' GROUP BY placed_node");
+
+    private Dictionary<string, int> CountByNode(string sql)
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, sql);
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+        return counts;
     }
 
     /// <summary>The attempt a job is on (its claim count).</summary>

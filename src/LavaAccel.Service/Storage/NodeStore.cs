@@ -89,4 +89,28 @@ public sealed class NodeStore(ServiceDatabase database)
         }
         return dead;
     }
+
+    /// <summary>Drains a node (remote or embedded): it finishes what it runs and claims nothing new.</summary>
+    public void Drain(string name)
+    {
+        using var connection = database.Open();
+        ServiceDatabase.Execute(connection, "INSERT OR IGNORE INTO drained_nodes(name, since_ms) VALUES($n, $t)", ("$n", name), ("$t", ServiceDatabase.NowMs()));
+        Changed.Pulse();
+    }
+
+    /// <summary>Lets a drained node take jobs again; false when it was not drained.</summary>
+    public bool Resume(string name)
+    {
+        using var connection = database.Open();
+        var resumed = ServiceDatabase.Execute(connection, "DELETE FROM drained_nodes WHERE name = $n", ("$n", name)) == 1;
+        Changed.Pulse();
+        return resumed;
+    }
+
+    /// <summary>Names of the drained nodes.</summary>
+    public IReadOnlySet<string> Drained()
+    {
+        using var connection = database.Open();
+        return ServiceDatabase.Strings(connection, "SELECT name FROM drained_nodes").ToHashSet(StringComparer.Ordinal);
+    }
 }

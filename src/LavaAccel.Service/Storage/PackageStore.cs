@@ -70,4 +70,22 @@ public sealed class PackageStore(ServiceDatabase database, string dataDirectory)
         _loaded[digest] = package;
         return package;
     }
+
+    /// <summary>Packages <paramref name="owner"/> uploaded (every package with a null owner), newest first.</summary>
+    public IReadOnlyList<(string Digest, string Name, long Size, long StoredMs)> List(string? owner, int limit = 200)
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, """
+            SELECT p.digest, p.name, p.size, p.stored_ms FROM packages p
+            WHERE $o IS NULL OR EXISTS (SELECT 1 FROM package_owners o WHERE o.digest = p.digest AND o.owner = $o)
+            ORDER BY p.stored_ms DESC LIMIT $l
+            """, ("$o", owner), ("$l", limit));
+        using var reader = command.ExecuteReader();
+        var list = new List<(string, string, long, long)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        return list;
+    }
 }

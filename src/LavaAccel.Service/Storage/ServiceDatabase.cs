@@ -10,7 +10,7 @@ namespace LavaAccel.Service.Storage;
 /// </summary>
 public sealed class ServiceDatabase
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly string _connectionString;
 
@@ -89,6 +89,9 @@ public sealed class ServiceDatabase
                 alive INTEGER NOT NULL,
                 running_jobs INTEGER NOT NULL DEFAULT 0,
                 free_memory INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS drained_nodes(
+                name TEXT PRIMARY KEY,
+                since_ms INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS outputs(
                 job_id TEXT NOT NULL,
                 name TEXT NOT NULL,
@@ -97,7 +100,7 @@ public sealed class ServiceDatabase
             """);
         // Version 1 databases lack the columns claims filter on; version 2 the count of nodes lost
         // under a job; version 3 what placement by the controller keeps (the job's demand, where it
-        // was placed and why it waits; a node's workers).
+        // was placed and why it waits; a node's workers); version 4 drained nodes (a table of its own).
         AddMissingColumns(connection, "jobs", [
             ("requested_target", "TEXT NOT NULL DEFAULT ''"), ("code_kind", "TEXT NOT NULL DEFAULT 'lava-ir'"),
             ("node_losses", "INTEGER NOT NULL DEFAULT 0"), ("granted_seconds", "REAL NOT NULL DEFAULT 0"),

@@ -7,3 +7,9 @@ namespace LavaAccel.Service.Storage;
 /// <param name="MaxMemoryBytes">Largest memory limit a job may ask for (and the default limit).</param>
 /// <param name="MaxDeviceSeconds">Device time all the user's jobs together may use.</param>
 public sealed record UserAccount(string Name, bool Admin, long? MaxJobs = null, long? MaxMemoryBytes = null, double? MaxDeviceSeconds = null);
+
+/// <summary>A user with what they use now.</summary>
+/// <param name="Account">The account and its quotas.</param>
+/// <param name="ActiveJobs">Jobs queued or running.</param>
+/// <param name="DeviceSecondsUsed">Device time of all their jobs so far.</param>
+public sealed record UserSummary(UserAccount Account, long ActiveJobs, double DeviceSecondsUsed);

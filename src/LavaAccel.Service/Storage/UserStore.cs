@@ -37,6 +37,82 @@ public sealed class UserStore(ServiceDatabase database)
         return token;
     }
 
+    /// <summary>Every user with their jobs queued or running now and the device time they used, by name.</summary>
+    public IReadOnlyList<UserSummary> List()
+    {
+        using var connection = database.Open();
+        using var command = ServiceDatabase.Command(connection, """
+            SELECT u.name, u.admin, u.max_jobs, u.max_memory_bytes, u.max_device_seconds,
+                   (SELECT COUNT(*) FROM jobs WHERE owner = u.name AND state IN ('queued', 'running')),
+                   (SELECT IFNULL(SUM(device_ms), 0) FROM jobs WHERE owner = u.name) / 1000.0
+            FROM users u ORDER BY u.name
+            """);
+        using var reader = command.ExecuteReader();
+        var users = new List<UserSummary>();
+        while (reader.Read())
+        {
+            users.Add(new UserSummary(Account(reader), reader.GetInt64(5), reader.GetDouble(6)));
+        }
+        return users;
+    }
+
+    /// <summary>One user, or null.</summary>
+    public UserSummary? Get(string name) => List().FirstOrDefault(u => u.Account.Name == name);
+
+    /// <summary>Removes a user; their token is refused from now on. False when there is no such user.</summary>
+    public bool Remove(string name)
+    {
+        using var connection = database.Open();
+        var removed = ServiceDatabase.Execute(connection, "DELETE FROM users WHERE name = $n", ("$n", name)) == 1;
+        Forget(name);
+        return removed;
+    }
+
+    /// <summary>
+    /// Changes a user's quotas: a value sets one, <c>clear</c> removes it, neither leaves it.
+    /// Returns the account as it is now, or null when there is no such user.
+    /// </summary>
+    public UserAccount? SetQuota(string name, (long? Value, bool Clear) maxJobs, (long? Value, bool Clear) maxMemory, (double? Value, bool Clear) maxDeviceSeconds)
+    {
+        using var connection = database.Open();
+        ServiceDatabase.Execute(connection, """
+            UPDATE users SET
+              max_jobs = CASE WHEN $cj THEN NULL WHEN $j IS NOT NULL THEN $j ELSE max_jobs END,
+              max_memory_bytes = CASE WHEN $cm THEN NULL WHEN $m IS NOT NULL THEN $m ELSE max_memory_bytes END,
+              max_device_seconds = CASE WHEN $cd THEN NULL WHEN $d IS NOT NULL THEN $d ELSE max_device_seconds END
+            WHERE name = $n
+            """, ("$n", name), ("$j", maxJobs.Value), ("$cj", maxJobs.Clear), ("$m", maxMemory.Value), ("$cm", maxMemory.Clear),
+            ("$d", maxDeviceSeconds.Value), ("$cd", maxDeviceSeconds.Clear));
+        Forget(name);
+        return Get(name)?.Account;
+    }
+
+    /// <summary>Gives a user a new token (returned, shown once); the old one is refused from now on. Null when there is no such user.</summary>
+    public string? RotateToken(string name)
+    {
+        var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        using var connection = database.Open();
+        var changed = ServiceDatabase.Execute(connection, "UPDATE users SET token_sha256 = $t WHERE name = $n", ("$t", Hash(token)), ("$n", name)) == 1;
+        Forget(name);
+        return changed ? token : null;
+    }
+
+    // Cached lookups of a user whose row changed go; the next request reads the row again.
+    private void Forget(string name)
+    {
+        foreach (var (hash, account) in _byHash)
+        {
+            if (account.Name == name)
+            {
+                _byHash.TryRemove(hash, out _);
+            }
+        }
+    }
+
+    private static UserAccount Account(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1) != 0,
+            reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetDouble(4));
+
     /// <summary>Whether any user exists yet.</summary>
     public bool Any()
     {
@@ -51,7 +127,15 @@ public sealed class UserStore(ServiceDatabase database)
         {
             return null;
         }
-        var hash = Hash(token);
+        return ByTokenHash(Hash(token));
+    }
+
+    /// <summary>The sha256 a token is stored (and a dashboard session is tied) by.</summary>
+    public static string TokenHash(string token) => Hash(token);
+
+    /// <summary>The user whose token has this sha256, or null (a rotated or removed token: null at once).</summary>
+    public UserAccount? ByTokenHash(string hash)
+    {
         if (_byHash.TryGetValue(hash, out var known))
         {
             return known;
@@ -72,10 +156,7 @@ public sealed class UserStore(ServiceDatabase database)
             using var command = ServiceDatabase.Command(connection,
                 "SELECT name, admin, max_jobs, max_memory_bytes, max_device_seconds FROM users WHERE token_sha256 = $t", ("$t", hash));
             using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new UserAccount(reader.GetString(0), reader.GetInt64(1) != 0,
-                    reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetDouble(4))
-                : null;
+            return reader.Read() ? Account(reader) : null;
         }
     }
 

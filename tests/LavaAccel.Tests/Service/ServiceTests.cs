@@ -10,11 +10,11 @@ namespace LavaAccel.Tests.Service;
 /// <summary>lava serve through its gRPC API: jobs end to end, users kept apart, bad input answered with clear statuses.</summary>
 public sealed class ServiceTests(ServiceFixture service) : IClassFixture<ServiceFixture>
 {
-    private const string Saxpy = "__kernel void saxpy(float a, __global const float* x, __global float* y) { size_t i = get_global_id(0); y[i] = a * x[i] + y[i]; }";
-    private const string Spin = "__kernel void spin(__global volatile int* x) { while (x[0] == 0) { x[1] = x[1] + 1; } }";
+    internal const string Saxpy = "__kernel void saxpy(float a, __global const float* x, __global float* y) { size_t i = get_global_id(0); y[i] = a * x[i] + y[i]; }";
+    internal const string Spin = "__kernel void spin(__global volatile int* x) { while (x[0] == 0) { x[1] = x[1] + 1; } }";
     private const string Crash = "__kernel void crash(__global int* x) { __global int* p = (__global int*)0x10; x[get_global_id(0)] = *p; }";
 
-    private static SubmitJobRequest SaxpyJob(Package package, int n = 1024)
+    internal static SubmitJobRequest SaxpyJob(Package package, int n = 1024)
     {
         var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = "saxpy" };
         request.GlobalSize.Add(n);
@@ -24,7 +24,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
         return request;
     }
 
-    private static SubmitJobRequest Single(Package package, string kernel, string argument, int n = 4)
+    internal static SubmitJobRequest Single(Package package, string kernel, string argument, int n = 4)
     {
         var request = new SubmitJobRequest { PackageDigest = package.Digest, Kernel = kernel, TimeLimitSeconds = 60 };
         request.GlobalSize.Add(n);

@@ -12,23 +12,30 @@ internal static class JobsCommands
     {
         var state = new Option<string?>("--state") { Description = "Only jobs in this state (queued, running, succeeded, failed, cancelled)" };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 50 };
-        var command = new Command("jobs", "List your jobs on the service") { state, limit };
+        var user = new Option<string?>("--user") { Description = "Admins: this user's jobs" };
+        var allUsers = new Option<bool>("--all-users", "-A") { Description = "Admins: every user's jobs" };
+        var command = new Command("jobs", "List your jobs on the service (admins: --user NAME or --all-users)") { state, limit, user, allUsers };
         command.SetAction(result =>
         {
             using var connection = ServiceConnection.Open(result);
             var client = new JobService.JobServiceClient(connection.Channel);
-            var jobs = connection.Invoke(call => client.ListJobs(new ListJobsRequest { State = result.GetValue(state) ?? "", Limit = result.GetValue(limit) }, call)).Jobs;
+            var jobs = connection.Invoke(call => client.ListJobs(new ListJobsRequest
+            {
+                State = result.GetValue(state) ?? "",
+                Limit = result.GetValue(limit),
+                User = result.GetValue(allUsers) ? "*" : result.GetValue(user) ?? "",
+            }, call)).Jobs;
             if (result.GetValue(CliOutput.JsonOption))
             {
                 CliOutput.Json(new JsonArray([.. jobs.Select(j => (JsonNode)JobPrinter.Json(j))]));
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumn("job").AddColumn("state").AddColumn("kernel").AddColumn("target").AddColumn("node").AddColumn(new TableColumn("kernel time").RightAligned()).AddColumn("error");
+            var table = new Table().Border(TableBorder.Simple).AddColumn("job").AddColumn("state").AddColumn("owner").AddColumn("kernel").AddColumn("target").AddColumn("node").AddColumn(new TableColumn("kernel time").RightAligned()).AddColumn("error");
             foreach (var job in jobs)
             {
                 var target = job.Target.Length > 0 ? job.Target : job.RequestedTarget.Length > 0 ? job.RequestedTarget : "auto";
                 var node = job.Node.Length > 0 ? job.Node : job.Placement?.Chosen?.Node ?? "";
-                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(job.Kernel), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(CliOutput.Short(job.Error, 57)));
+                table.AddRow(job.Id, JobPrinter.State(job), Markup.Escape(job.Owner), Markup.Escape(job.Kernel), Markup.Escape(target), Markup.Escape(node), job.State == "succeeded" ? CliOutput.Ms(job.KernelMs) : "", Markup.Escape(CliOutput.Short(job.Error, 57)));
             }
             CliOutput.Table(table);
             return 0;

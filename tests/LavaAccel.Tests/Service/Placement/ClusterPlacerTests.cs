@@ -92,7 +92,7 @@ public sealed class ClusterPlacerTests
         Assert.Equal($"no live node offers target nvptx/sm_90 (offered: {V3})", placer.Unplaceable([Fast, Slow], Job(1, "nvptx/sm_90")));
         Assert.StartsWith("no live node has a gpu device (devices: fast/amd-epyc-9654 (cpu)", placer.Unplaceable([Fast, Slow], Job(1, require: "gpu")));
         Assert.Equal("no live node runs csharp kernels", placer.Unplaceable([Fast, Slow], Job(1, language: "csharp")));
-        Assert.Equal("no compute node is alive", placer.Unplaceable([], Job(1)));
+        Assert.Equal("no compute node is alive and taking jobs (drained nodes take none)", placer.Unplaceable([], Job(1)));
         Assert.Null(placer.Unplaceable([Fast, Slow], Job(1, V3, "cpu")));
         var queued = placer.Place([Fast], [], [Job(1, "nvptx/sm_90")], (_, _) => true, 0).Single();
         Assert.False(queued.Placed);

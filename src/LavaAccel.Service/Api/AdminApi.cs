@@ -1,0 +1,126 @@
+using Grpc.Core;
+using LavaAccel.Api.V1;
+using LavaAccel.Service.Compute;
+using LavaAccel.Service.Security;
+using LavaAccel.Service.Storage;
+
+namespace LavaAccel.Service.Api;
+
+/// <summary><c>lava.v1.AdminService</c>: users, quotas, tokens and nodes; admins only.</summary>
+public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes) : AdminService.AdminServiceBase
+{
+    public override Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        var response = new ListUsersResponse();
+        response.Users.AddRange(users.List().Select(Message));
+        return Task.FromResult(response);
+    }
+
+    public override Task<UserToken> AddUser(AddUserRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        var account = new UserAccount(request.Name, request.Admin, request.HasMaxJobs ? request.MaxJobs : null,
+            request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null);
+        CheckQuota(account.MaxJobs, account.MaxMemoryBytes, account.MaxDeviceSeconds);
+        var token = users.Add(account);
+        return Task.FromResult(new UserToken { User = Message(users.Get(account.Name)!), Token = token });
+    }
+
+    public override Task<RemoveUserReply> RemoveUser(UserRequest request, ServerCallContext context)
+    {
+        var caller = RequireAdmin(context);
+        if (request.Name == caller.Name)
+        {
+            throw RpcErrors.Precondition("an admin cannot remove themselves (another admin can)", "SELF", $"user:{request.Name}");
+        }
+        if (users.Get(request.Name) is null)
+        {
+            throw RpcErrors.NotFound($"no user '{request.Name}'", "user", request.Name);
+        }
+        var cancelled = jobs.CancelAll(request.Name);
+        users.Remove(request.Name);
+        return Task.FromResult(new RemoveUserReply { Name = request.Name, CancelledJobs = cancelled });
+    }
+
+    public override Task<User> SetQuota(SetQuotaRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        CheckQuota(request.HasMaxJobs ? request.MaxJobs : null, request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null);
+        var account = users.SetQuota(request.Name,
+            (request.HasMaxJobs ? request.MaxJobs : null, request.UnsetMaxJobs),
+            (request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.UnsetMaxMemory),
+            (request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null, request.UnsetMaxDeviceSeconds))
+            ?? throw RpcErrors.NotFound($"no user '{request.Name}'", "user", request.Name);
+        return Task.FromResult(Message(users.Get(account.Name)!));
+    }
+
+    public override Task<UserToken> RotateToken(UserRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        var token = users.RotateToken(request.Name) ?? throw RpcErrors.NotFound($"no user '{request.Name}'", "user", request.Name);
+        return Task.FromResult(new UserToken { User = Message(users.Get(request.Name)!), Token = token });
+    }
+
+    public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        var response = new ListNodesResponse();
+        response.Nodes.AddRange(nodes.List());
+        return Task.FromResult(response);
+    }
+
+    public override Task<NodeStatus> DrainNode(NodeRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        return Task.FromResult(nodes.Drain(request.Name) ?? throw RpcErrors.NotFound($"no node '{request.Name}' (lava nodes lists them)", "node", request.Name));
+    }
+
+    public override Task<NodeStatus> ResumeNode(NodeRequest request, ServerCallContext context)
+    {
+        RequireAdmin(context);
+        return Task.FromResult(nodes.Resume(request.Name) ?? throw RpcErrors.NotFound($"no node '{request.Name}' (lava nodes lists them)", "node", request.Name));
+    }
+
+    /// <summary>The proto form of a user.</summary>
+    public static User Message(UserSummary summary)
+    {
+        var (account, active, used) = (summary.Account, summary.ActiveJobs, summary.DeviceSecondsUsed);
+        var user = new User { Name = account.Name, Admin = account.Admin, ActiveJobs = active, DeviceSecondsUsed = used };
+        if (account.MaxJobs is { } jobs)
+        {
+            user.MaxJobs = jobs;
+        }
+        if (account.MaxMemoryBytes is { } memory)
+        {
+            user.MaxMemoryBytes = memory;
+        }
+        if (account.MaxDeviceSeconds is { } seconds)
+        {
+            user.MaxDeviceSeconds = seconds;
+        }
+        return user;
+    }
+
+    private static void CheckQuota(long? maxJobs, long? maxMemory, double? maxSeconds)
+    {
+        if (maxJobs is < 1)
+        {
+            throw RpcErrors.Invalid($"max_jobs {maxJobs} must be at least 1", "max_jobs");
+        }
+        if (maxMemory is < 1 << 20)
+        {
+            throw RpcErrors.Invalid($"max_memory_bytes {maxMemory} must be at least 1 MiB", "max_memory_bytes");
+        }
+        if (maxSeconds is { } s && !(s > 0))
+        {
+            throw RpcErrors.Invalid($"max_device_seconds {s} must be more than 0", "max_device_seconds");
+        }
+    }
+
+    private static UserAccount RequireAdmin(ServerCallContext context)
+    {
+        var user = TokenAuthInterceptor.Caller(context);
+        return user.Admin ? user : throw new RpcException(new Status(StatusCode.PermissionDenied, $"'{user.Name}' is not an admin: user and node administration needs an admin token"));
+    }
+}
