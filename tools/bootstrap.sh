@@ -13,6 +13,7 @@ packages=(
   slurmctld slurmd slurm-client                            # a real Slurm cluster for the --executor slurm tests
   python3-grpcio python3-grpc-tools python3-protobuf      # the Python client example and its test
   fonts-dejavu-core                                        # the font of lava bench's charts (ScottPlot)
+  chromium                                                 # the browser the web dashboard's tests drive (Playwright)
   make python3
 )
 quiet=${1:-}

@@ -25,6 +25,15 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public int MetricsPort { get; } = FreePort();
 
+    /// <summary>The web dashboard's port.</summary>
+    public int WebPort { get; } = FreePort();
+
+    /// <summary>The web dashboard's address.</summary>
+    public string WebAddress => $"http://127.0.0.1:{WebPort}";
+
+    /// <summary>Where the dashboard looks for lava bench reports.</summary>
+    public string BenchmarksDirectory => Path.Combine(DataDirectory, "benchmarks");
+
     public string Address => $"http://127.0.0.1:{Port}";
 
     public string DataDirectory => _data.FullName;
@@ -42,10 +51,12 @@ public sealed class ServiceFixture : IAsyncLifetime
             DataDirectory = DataDirectory,
             Listen = Address,
             MetricsListen = $"http://127.0.0.1:{MetricsPort}",
+            WebListen = WebAddress,
+            BenchmarksDirectory = BenchmarksDirectory,
             Workers = 2,
             PoolSize = 1,
             MaxUploadBytes = 4 << 20,
-        }, logging => { });
+        }, logging => { }, [new LavaAccel.Web.WebDashboard()]);
         await _app.StartAsync();
     }
 
@@ -91,7 +102,10 @@ public sealed class ServiceFixture : IAsyncLifetime
             Packages = new PackageService.PackageServiceClient(_channel);
             Devices = new DeviceService.DeviceServiceClient(_channel);
             Usage = new UsageService.UsageServiceClient(_channel);
+            Admin = new AdminService.AdminServiceClient(_channel);
         }
+
+        public AdminService.AdminServiceClient Admin { get; }
 
         public JobService.JobServiceClient Jobs { get; }
 

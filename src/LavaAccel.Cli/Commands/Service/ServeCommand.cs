@@ -14,6 +14,8 @@ internal static class ServeCommand
         var roles = new Option<string>("--roles") { Description = "Roles of this process (comma-separated)", DefaultValueFactory = _ => "controller,access,compute" };
         var listen = new Option<string>("--listen") { Description = "Address to serve gRPC on", DefaultValueFactory = _ => ServiceConnection.DefaultServer };
         var metrics = new Option<string?>("--metrics-listen") { Description = "Address of the Prometheus /metrics endpoint (HTTP/1.1; default: the listen port + 1)" };
+        var web = new Option<string?>("--web-listen") { Description = "Address of the web dashboard (default: the listen host, port + 2, e.g. http://127.0.0.1:7802/; https:// with the controller's certificate; 'none': no dashboard)" };
+        var benchmarks = new Option<string?>("--benchmarks") { Description = "Directory of lava bench reports the dashboard shows (default: LAVA_HOME/benchmarks)" };
         var nodeListen = new Option<string?>("--node-listen") { Description = "Accept compute nodes (mutual TLS) on https://ADDRESS:PORT; needs `lava certs init`" };
         var deadAfter = new Option<double>("--node-dead-after") { Description = "Seconds without a heartbeat before a node is declared dead and its jobs re-placed", DefaultValueFactory = _ => 5 };
         var data = new Option<string?>("--data") { Description = "Database, packages and tokens (default: LAVA_HOME/service)" };
@@ -32,7 +34,7 @@ internal static class ServeCommand
         var pilotController = new Option<string?>("--pilot-controller") { Description = "The node endpoint as pilots on Slurm nodes reach it, e.g. https://head:7803 (default: --node-listen)" };
         var command = new Command("serve", "Run the gRPC service: access, controller and an embedded compute node in one process with SQLite storage; with --executor slurm, jobs run through Slurm")
         {
-            roles, listen, metrics, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload, executor, slurmMode, partition, minPilots, maxPilots, pilotIdle, pilotWorkers, pilotController, drainSeconds,
+            roles, listen, metrics, web, benchmarks, nodeListen, deadAfter, data, workers, pool, sandbox, maxUpload, executor, slurmMode, partition, minPilots, maxPilots, pilotIdle, pilotWorkers, pilotController, drainSeconds,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -84,6 +86,8 @@ internal static class ServeCommand
                 DataDirectory = Path.GetFullPath(result.GetValue(data) ?? ServiceConnection.DefaultDataDirectory),
                 Listen = result.GetValue(listen)!,
                 MetricsListen = result.GetValue(metrics),
+                WebListen = WebListen(result.GetValue(web), result.GetValue(listen)!),
+                BenchmarksDirectory = result.GetValue(benchmarks) is { } b ? Path.GetFullPath(b) : null,
                 NodeListen = result.GetValue(nodeListen),
                 NodeDeadAfter = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(deadAfter))),
                 Roles = roleSet,
@@ -92,12 +96,26 @@ internal static class ServeCommand
                 Sandbox = SandboxKinds.ParseForService(result.GetValue(sandbox)!),
                 MaxUploadBytes = SandboxLimits.ParseSize(result.GetValue(maxUpload)!),
             };
-            await using var app = ServiceHost.Build(options);
+            await using var app = ServiceHost.Build(options, extensions: [new LavaAccel.Web.WebDashboard()]);
             await app.StartAsync(cancellation).ConfigureAwait(false);
-            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))}{(slurm is null ? "" : $", jobs through Slurm ({slurm.Mode} mode)")} on {options.Listen}{(options.NodeListen is null ? "" : ", nodes on " + options.NodeListen)} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
+            Console.Error.WriteLine($"lava serve: {string.Join(", ", roleSet.Order(StringComparer.Ordinal))}{(slurm is null ? "" : $", jobs through Slurm ({slurm.Mode} mode)")} on {options.Listen}{(options.NodeListen is null ? "" : ", nodes on " + options.NodeListen)} (metrics: {options.MetricsListen ?? "listen port + 1"}/metrics{(options.WebListen is null ? "" : "; dashboard: " + options.WebListen)}); data in {options.DataDirectory} (admin token: {Path.Combine(options.DataDirectory, ServiceHost.AdminTokenFile)})");
             await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    // The dashboard's address: given, 'none', or the API's host with its port + 2 (http://127.0.0.1:7802/ by default).
+    private static string? WebListen(string? given, string listen)
+    {
+        if (given == "none")
+        {
+            return null;
+        }
+        if (given is not null)
+        {
+            return given;
+        }
+        return Uri.TryCreate(listen, UriKind.Absolute, out var api) ? $"{api.Scheme}://{api.Host}:{api.Port + 2}/" : null;
     }
 }
