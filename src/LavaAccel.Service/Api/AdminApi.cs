@@ -20,8 +20,8 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
     public override Task<UserToken> AddUser(AddUserRequest request, ServerCallContext context)
     {
         RequireAdmin(context);
-        var account = new UserAccount(request.Name, request.Admin, request.HasMaxJobs ? request.MaxJobs : null,
-            request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null);
+        var account = new UserAccount(request.Name, request.Admin, request.MaxJobs,
+            request.MaxMemoryBytes, request.MaxDeviceSeconds);
         CheckQuota(account.MaxJobs, account.MaxMemoryBytes, account.MaxDeviceSeconds);
         var token = users.Add(account);
         return Task.FromResult(new UserToken { User = Message(users.Get(account.Name)!), Token = token });
@@ -46,11 +46,11 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
     public override Task<User> SetQuota(SetQuotaRequest request, ServerCallContext context)
     {
         RequireAdmin(context);
-        CheckQuota(request.HasMaxJobs ? request.MaxJobs : null, request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null);
+        CheckQuota(request.MaxJobs, request.MaxMemoryBytes, request.MaxDeviceSeconds);
         var account = users.SetQuota(request.Name,
-            (request.HasMaxJobs ? request.MaxJobs : null, request.UnsetMaxJobs),
-            (request.HasMaxMemoryBytes ? request.MaxMemoryBytes : null, request.UnsetMaxMemory),
-            (request.HasMaxDeviceSeconds ? request.MaxDeviceSeconds : null, request.UnsetMaxDeviceSeconds))
+            (request.MaxJobs, request.UnsetMaxJobs),
+            (request.MaxMemoryBytes, request.UnsetMaxMemory),
+            (request.MaxDeviceSeconds, request.UnsetMaxDeviceSeconds))
             ?? throw RpcErrors.NotFound($"no user '{request.Name}'", "user", request.Name);
         return Task.FromResult(Message(users.Get(account.Name)!));
     }
@@ -86,20 +86,16 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
     public static User Message(UserSummary summary)
     {
         var (account, active, used) = (summary.Account, summary.ActiveJobs, summary.DeviceSecondsUsed);
-        var user = new User { Name = account.Name, Admin = account.Admin, ActiveJobs = active, DeviceSecondsUsed = used };
-        if (account.MaxJobs is { } jobs)
+        return new User
         {
-            user.MaxJobs = jobs;
-        }
-        if (account.MaxMemoryBytes is { } memory)
-        {
-            user.MaxMemoryBytes = memory;
-        }
-        if (account.MaxDeviceSeconds is { } seconds)
-        {
-            user.MaxDeviceSeconds = seconds;
-        }
-        return user;
+            Name = account.Name,
+            Admin = account.Admin,
+            ActiveJobs = active,
+            DeviceSecondsUsed = used,
+            MaxJobs = account.MaxJobs,
+            MaxMemoryBytes = account.MaxMemoryBytes,
+            MaxDeviceSeconds = account.MaxDeviceSeconds,
+        };
     }
 
     private static void CheckQuota(long? maxJobs, long? maxMemory, double? maxSeconds)

@@ -27,10 +27,10 @@ public sealed class AdminApiTests(ServiceFixture service) : IClassFixture<Servic
         }
         var listed = (await admin.Admin.ListUsersAsync(new ListUsersRequest(), admin.Call())).Users.Single(u => u.Name == name);
         Assert.Equal(2, listed.MaxJobs);
-        Assert.False(listed.HasMaxMemoryBytes);
+        Assert.Null(listed.MaxMemoryBytes);
 
         var quota = await admin.Admin.SetQuotaAsync(new SetQuotaRequest { Name = name, UnsetMaxJobs = true, MaxMemoryBytes = 1L << 30 }, admin.Call());
-        Assert.False(quota.HasMaxJobs);
+        Assert.Null(quota.MaxJobs);
         Assert.Equal(1L << 30, quota.MaxMemoryBytes);
         var bad = await Assert.ThrowsAsync<RpcException>(async () => await admin.Admin.SetQuotaAsync(new SetQuotaRequest { Name = name, MaxJobs = 0 }, admin.Call()));
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);

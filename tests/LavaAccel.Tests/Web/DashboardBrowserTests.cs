@@ -14,7 +14,8 @@ namespace LavaAccel.Tests.Web;
 public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixture<ServiceFixture>, IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    // Generous: the suite runs test classes side by side on two cores (behaviour is asserted, not speed).
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private readonly string _screenshots = Path.Combine(Path.GetDirectoryName(LavaCli.RepoFile("README.md"))!, "artifacts", "screenshots");
     private readonly List<string> _errors = [];
@@ -25,6 +26,7 @@ public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixtur
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: tools/bootstrap.sh installs Debian's chromium");
         Directory.CreateDirectory(_screenshots);
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         // Root in a container: chromium's own sandbox needs user namespaces it may not get.
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
@@ -193,6 +195,7 @@ public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixtur
 
     private void Watch(IPage page)
     {
+        page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")

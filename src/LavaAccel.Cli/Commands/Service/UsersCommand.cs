@@ -38,8 +38,8 @@ internal static class UsersCommand
             var table = new Table().Border(TableBorder.Simple).AddColumns("user", "admin", "max jobs", "max memory", "max device s", "active jobs", "device s used");
             foreach (var u in users)
             {
-                table.AddRow(Markup.Escape(u.Name), u.Admin ? "yes" : "", u.HasMaxJobs ? u.MaxJobs.ToString(CultureInfo.InvariantCulture) : "-",
-                    u.HasMaxMemoryBytes ? CliOutput.Bytes(u.MaxMemoryBytes) : "-", u.HasMaxDeviceSeconds ? u.MaxDeviceSeconds.ToString("0.#", CultureInfo.InvariantCulture) : "-",
+                table.AddRow(Markup.Escape(u.Name), u.Admin ? "yes" : "", u.MaxJobs is { } j ? j.ToString(CultureInfo.InvariantCulture) : "-",
+                    u.MaxMemoryBytes is { } m ? CliOutput.Bytes(m) : "-", u.MaxDeviceSeconds is { } d ? d.ToString("0.#", CultureInfo.InvariantCulture) : "-",
                     u.ActiveJobs.ToString(CultureInfo.InvariantCulture), u.DeviceSecondsUsed.ToString("0.##", CultureInfo.InvariantCulture));
             }
             CliOutput.Table(table);
@@ -131,7 +131,7 @@ internal static class UsersCommand
             }
             else
             {
-                Console.WriteLine($"user '{user.Name}': max jobs {(user.HasMaxJobs ? user.MaxJobs : "none")}, max memory {(user.HasMaxMemoryBytes ? CliOutput.Bytes(user.MaxMemoryBytes) : "none")}, max device seconds {(user.HasMaxDeviceSeconds ? user.MaxDeviceSeconds.ToString("0.#", CultureInfo.InvariantCulture) : "none")}");
+                Console.WriteLine($"user '{user.Name}': max jobs {(user.MaxJobs is { } setJobs ? setJobs.ToString(CultureInfo.InvariantCulture) : "none")}, max memory {(user.MaxMemoryBytes is { } setMemory ? CliOutput.Bytes(setMemory) : "none")}, max device seconds {(user.MaxDeviceSeconds is { } setSeconds ? setSeconds.ToString("0.#", CultureInfo.InvariantCulture) : "none")}");
             }
             return 0;
         });
@@ -198,9 +198,9 @@ internal static class UsersCommand
     {
         ["user"] = u.Name,
         ["admin"] = u.Admin,
-        ["max_jobs"] = u.HasMaxJobs ? u.MaxJobs : null,
-        ["max_memory_bytes"] = u.HasMaxMemoryBytes ? u.MaxMemoryBytes : null,
-        ["max_device_seconds"] = u.HasMaxDeviceSeconds ? u.MaxDeviceSeconds : null,
+        ["max_jobs"] = u.MaxJobs,
+        ["max_memory_bytes"] = u.MaxMemoryBytes,
+        ["max_device_seconds"] = u.MaxDeviceSeconds,
         ["active_jobs"] = u.ActiveJobs,
         ["device_seconds_used"] = u.DeviceSecondsUsed,
     };
