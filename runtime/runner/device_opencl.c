@@ -16,7 +16,7 @@
 
 #define CL_FUNCTIONS(X)                                                                            \
     X(clGetPlatformIDs) X(clGetDeviceIDs) X(clGetDeviceInfo) X(clCreateContext)                    \
-    X(clCreateCommandQueue) X(clCreateProgramWithBinary) X(clBuildProgram) X(clGetProgramBuildInfo) \
+    X(clCreateCommandQueue) X(clCreateProgramWithBinary) X(clCreateProgramWithSource) X(clBuildProgram) X(clGetProgramBuildInfo) \
     X(clCreateKernel) X(clSetKernelArg) X(clCreateBuffer) X(clEnqueueNDRangeKernel) X(clFinish)    \
     X(clEnqueueReadBuffer) X(clEnqueueWriteBuffer)
 
@@ -69,10 +69,11 @@ static void *read_variant(const char *path, size_t *size)
     rewind(f);
     if (n <= 0)
         die("the variant %s is empty", path);
-    void *bytes = malloc((size_t)n);
+    char *bytes = malloc((size_t)n + 1);
     if (!bytes || fread(bytes, 1, (size_t)n, f) != (size_t)n)
         die("cannot read variant %s", path);
     fclose(f);
+    bytes[n] = 0; /* OpenCL C source is read as a string */
     *size = (size_t)n;
     return bytes;
 }
@@ -128,10 +129,22 @@ static void opencl_load(job *j, const char *variant)
     check(e, "clCreateCommandQueue");
     size_t size;
     const unsigned char *bitcode = read_variant(variant, &size);
-    cl_int status;
-    cl_program program = p_clCreateProgramWithBinary(context, 1, &device, &size, &bitcode, &status, &e);
-    check(e, "clCreateProgramWithBinary");
-    e = p_clBuildProgram(program, 1, &device, "-x spir -spir-std=1.2", NULL, NULL);
+    /* LLVM bitcode (raw 'BC' 0xC0DE or the 0x0B17C0DE wrapper): SPIR from lava's compiler. Anything
+     * else is OpenCL C source that the device's own compiler builds (lava bench's PoCL peer). */
+    int is_bitcode = size >= 4 && ((bitcode[0] == 'B' && bitcode[1] == 'C' && bitcode[2] == 0xC0 && bitcode[3] == 0xDE) ||
+                                   (bitcode[0] == 0xDE && bitcode[1] == 0xC0 && bitcode[2] == 0x17 && bitcode[3] == 0x0B));
+    cl_program program;
+    if (is_bitcode) {
+        cl_int status;
+        program = p_clCreateProgramWithBinary(context, 1, &device, &size, &bitcode, &status, &e);
+        check(e, "clCreateProgramWithBinary");
+        e = p_clBuildProgram(program, 1, &device, "-x spir -spir-std=1.2", NULL, NULL);
+    } else {
+        const char *source = (const char *)bitcode;
+        program = p_clCreateProgramWithSource(context, 1, &source, &size, &e);
+        check(e, "clCreateProgramWithSource");
+        e = p_clBuildProgram(program, 1, &device, j->clopts, NULL, NULL);
+    }
     if (e != CL_SUCCESS) {
         static char log[4096];
         log[0] = 0;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -185,6 +186,18 @@ void job_read(job *j, const char *path)
             sscanf(line, "threads %u", &j->threads);
         } else if (!strcmp(word, "repeat")) {
             sscanf(line, "repeat %u", &j->repeat);
+        } else if (!strcmp(word, "clopts")) {
+            const char *options = line + strlen("clopts");
+            while (*options == ' ')
+                options++;
+            size_t n = strcspn(options, "\n");
+            if (n >= sizeof j->clopts)
+                die("%s", "bad clopts line (too long)");
+            for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char)options[i]) || strchr(" -_=.,+", options[i])))
+                    die("%s", "bad clopts line (only letters, digits and - _ = . , +)");
+            memcpy(j->clopts, options, n);
+            j->clopts[n] = 0;
         } else if (!strcmp(word, "warmup")) {
             if (sscanf(line, "warmup %u", &j->warmup) != 1 || j->warmup > 100000)
                 die("%s", "bad warmup line (0 to 100000)");

@@ -7,6 +7,7 @@
  *   threads N
  *   repeat R
  *   warmup W                        (untimed launches before the R timed ones; default 0)
+ *   clopts OPTIONS                  (opencl: build options when the variant is OpenCL C source)
  *   buffer BYTES rw|ro PATH        (buffer argument; rw buffers are written back)
  *   scalar BYTES HEX                (scalar argument, little-endian bytes)
  *   local BYTES                     (__local pointer argument)
@@ -39,6 +40,7 @@ enum { SECCOMP_OFF = 0, SECCOMP_ON = 1, SECCOMP_OPTIONAL = 2 };
 typedef struct job {
     char device[16];
     char kernel[512];
+    char clopts[1024]; /* OpenCL build options for a source program (-D NAME=VALUE, -cl-std=…) */
     unsigned dim;
     uint64_t global[3], local[3];
     unsigned threads, repeat, warmup; /* warmup: untimed launches before the timed ones */

@@ -50,19 +50,19 @@ public sealed class BenchSession
         var machine = MachineDescription.Describe(session._cpu, session._threads, started);
         var peers = settings.Peers ?? [];
         var all = targets.ToList();
-        if (peers.Contains("pocl") && !all.Any(t => t.ToString() == BenchSettings.PoclTarget))
-        {
-            all.Add(TargetId.Parse(BenchSettings.PoclTarget));
-        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < all.Count; i++)
         {
             var left = i == 0 ? "" : $", about {Math.Ceiling(clock.Elapsed.TotalSeconds / i * (all.Count - i)):0} s left";
-            var stop = session.Measure(all[i], $"[{i + 1}/{all.Count}{left}] {all[i]}", machine, peers.Contains("pocl"));
+            var stop = session.Measure(all[i], $"[{i + 1}/{all.Count}{left}] {all[i]}", machine);
             if (stop)
             {
                 break;
             }
+        }
+        if (peers.Contains("pocl"))
+        {
+            session.MeasurePocl(machine);
         }
         if (peers.Contains("c"))
         {
@@ -72,9 +72,9 @@ public sealed class BenchSession
     }
 
     // Returns true when the run was interrupted (Ctrl-C): stop, keep what was measured.
-    private bool Measure(TargetId target, string step, MachineDescription machine, bool poclPeer)
+    private bool Measure(TargetId target, string step, MachineDescription machine)
     {
-        var peer = poclPeer && target.ToString() == BenchSettings.PoclTarget ? "pocl" : null;
+        const string? peer = null;
         try
         {
             var choice = TargetSelector.Choose(target.ToString());
@@ -94,6 +94,64 @@ public sealed class BenchSession
             _records.Add(Failed(target.ToString(), peer, e.Message));
             _progress($"{step}: failed: {e.Message}");
             return e.Message.StartsWith("interrupted", StringComparison.Ordinal);
+        }
+    }
+
+    // The "pocl" peer: PoCL builds the package's own OpenCL C source with its own compiler and runs
+    // it, in the same sandbox, with the same buffers, ND-range, warm-up and iterations.
+    private void MeasurePocl(MachineDescription machine)
+    {
+        var name = BenchSettings.PoclPeerName;
+        var reference = _launched.FirstOrDefault();
+        var sources = _package.Sources.Where(s => s.Key.EndsWith(".cl", StringComparison.Ordinal)).ToArray();
+        string? why = _package.IsIlgpu ? "the package is C#, PoCL runs OpenCL C"
+            : sources.Length != 1 ? $"the package has {sources.Length} OpenCL C source files (the peer builds exactly one)"
+            : reference.Report is null ? "no target ran, so there are no buffers to give it"
+            : null;
+        if (why is not null)
+        {
+            _records.Add(Failed(name, "pocl", why));
+            return;
+        }
+        try
+        {
+            var work = Directory.CreateTempSubdirectory("lava-bench-pocl-");
+            var source = Path.Combine(work.FullName, "kernel.cl");
+            File.WriteAllBytes(source, sources[0].Value);
+            var options = string.Join(' ', _package.Manifest.Defines.Select(d => "-D" + d).Prepend($"-cl-std={_package.Manifest.LanguageVersion}"));
+            var report = reference.Report!;
+            RunOutcome Run(int repeat, int warmup) => VariantRunner.Run(new RunRequest(source, TargetId.Parse(BenchSettings.PoclTarget), report.Kernel, report.Range, report.Arguments,
+                repeat, 0, _options.TimeLimit, _options.Sandbox, _options.MemoryLimit, _options.Cpus) { Warmup = warmup, OpenClSourceOptions = options });
+            _progress("pocl peer: PoCL builds the OpenCL C source; pilot");
+            var pilot = Run(2, 1);
+            var plan = IterationPlan.FromPilot(pilot.KernelMs[0], _settings.Budget, _settings.Iterations, _settings.Warmup);
+            _progress($"pocl peer: {plan.Warmup} warm-up + {plan.Iterations} timed iterations");
+            var outcome = Run(plan.Iterations, plan.Warmup);
+            work.Delete(recursive: true);
+            var peerReport = report with { Outcome = outcome, Choice = new TargetChoice(TargetId.Parse(BenchSettings.PoclTarget), "the pocl peer") };
+            var record = Figures(new BenchRecord
+            {
+                Kernel = report.Kernel.Name,
+                Package = _package.Manifest.Name,
+                PackageDigest = _package.Digest,
+                Target = name,
+                Peer = "pocl",
+                DeviceProfile = _cpu.Id,
+                Device = _cpu.Model,
+                Execution = outcome.Execution,
+                Global = report.Range.Global,
+                Local = report.Range.Local ?? [],
+                Threads = _threads,
+                Warmup = plan.Warmup,
+                Flops = (_work?.Flops ?? 0) * report.Range.Global.Aggregate(1L, (a, b) => a * b),
+                FlopsExact = _work?.LoopsResolved ?? false,
+            }, SampleSummary.Of(outcome.KernelMs), report.BufferBytes, machine, _cpu);
+            _records.Add(record);
+            _launched.Add((record, peerReport));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _records.Add(Failed(name, "pocl", e.Message));
         }
     }
 

@@ -36,4 +36,10 @@ public sealed record RunRequest(
 
     /// <summary>Untimed launches in the worker before the <see cref="Repeat"/> timed ones (lava bench's warm-up).</summary>
     public int Warmup { get; init; }
+
+    /// <summary>
+    /// opencl targets only: the variant is OpenCL C source that the device's own compiler builds
+    /// with these options (lava bench's PoCL peer); null for lava's SPIR.
+    /// </summary>
+    public string? OpenClSourceOptions { get; init; }
 }

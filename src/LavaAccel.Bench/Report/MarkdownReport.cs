@@ -116,7 +116,8 @@ internal static class MarkdownReport
           compute ceiling from the device profile (an estimate: cores × clock × SIMD FLOP per cycle). `% of roofline` is the
           attained GFLOP/s over min(peak, bandwidth × intensity); for kernels without floating-point work, GB/s over the bandwidth.
         - Emulated (qemu) and simulated (csim, rtl-sim) runs are marked, hatched in the charts, and never on a roofline.
-        - Peers: `pocl` is the package's SPIR built and run by PoCL (`opencl/spir`, in the same sandbox as every target); `c` is the
+        - Peers: `pocl` is PoCL building the package's own OpenCL C source with its own compiler (the package's defines and OpenCL C
+          version) and running it in the same sandbox as every target, on the same buffers; `c` is the
           suite's plain-C twin of the kernel, compiled with `clang-19 -O3 -march=native` and run on the same threads with the same
           warm-up and iterations. `÷ PoCL` and `÷ C` are median ÷ the peer's median (below 1: faster than the peer).
 

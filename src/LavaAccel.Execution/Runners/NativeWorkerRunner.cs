@@ -96,6 +96,10 @@ public sealed class NativeWorkerRunner : ITargetRunner
         {
             text.Append(inv, $"warmup {request.Warmup}\n");
         }
+        if (request.OpenClSourceOptions is { } options)
+        {
+            text.Append(inv, $"clopts {options}\n");
+        }
         for (var i = 0; i < request.Arguments.Count; i++)
         {
             var argument = request.Arguments[i];

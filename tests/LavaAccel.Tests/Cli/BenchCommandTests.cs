@@ -21,7 +21,7 @@ public sealed class BenchCommandTests : IDisposable
         // ilgpu/cpu cannot run an OpenCL package: that target fails, the others are measured and reported.
         var result = LavaCli.Run(_home.Path, "--json", "bench", LavaCli.RepoFile("kernels/saxpy.cl"), "--kernel", "saxpy", "--global", "4096",
             "--arg", "a=2", "--arg", "x=range:4096", "--arg", "y=ones:4096", "--targets", "cpu/x86_64/x86-64-v2,ilgpu/cpu,opencl/spir",
-            "--peers", "c", "--budget", "0.05", "--report", report);
+            "--peers", "pocl,c", "--budget", "0.05", "--report", report);
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = JsonNode.Parse(result.Stdout)!;
         Assert.Equal(1, json["failed"]!.GetValue<int>());
@@ -41,6 +41,10 @@ public sealed class BenchCommandTests : IDisposable
         }
         var c = records.Values.Single(r => r["peer"]?.GetValue<string>() == "c");
         Assert.True(c["median_ms"]!.GetValue<double>() > 0);
+        // PoCL built the package's OpenCL C source itself, ran on the same buffers, and agrees.
+        var pocl = records.Values.Single(r => r["peer"]?.GetValue<string>() == "pocl");
+        Assert.True(pocl["outputs_agree"]!.GetValue<bool>(), pocl.ToJsonString());
+        Assert.Null(pocl["error"]);
         var machine = json["results"]!["runs"]![0]!["machine"]!;
         Assert.True(machine["bandwidth_gbs"]!.GetValue<double>() > 0);
         Assert.False(string.IsNullOrEmpty(machine["cpu"]!.GetValue<string>()));
@@ -52,7 +56,8 @@ public sealed class BenchCommandTests : IDisposable
         var markdown = File.ReadAllText(Path.Combine(report, "report.md"));
         Assert.Contains("**Failed**", markdown);
         Assert.Contains("÷ C", markdown);
-        Assert.Equal(5, File.ReadAllLines(Path.Combine(report, "results.csv")).Length); // header, three targets (one failed) and the C peer
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(report, "results.csv")).Length); // header, three targets (one failed), the PoCL and C peers
+        Assert.Contains("÷ PoCL", markdown);
     }
 
     [Fact]
