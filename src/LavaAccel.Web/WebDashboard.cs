@@ -33,7 +33,12 @@ public sealed class WebDashboard : IServiceExtension
         {
             pages.Conventions.AuthorizeFolder("/");
             pages.Conventions.AllowAnonymousToPage("/Login");
+            // A user sees their own jobs and usage; the cluster, the cache, benchmarks and
+            // administration are for admins.
             pages.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+            pages.Conventions.AuthorizePage("/Index", AdminPolicy);
+            pages.Conventions.AuthorizePage("/Cache", AdminPolicy);
+            pages.Conventions.AuthorizeFolder("/Benchmarks", AdminPolicy);
         }).AddApplicationPart(typeof(WebDashboard).Assembly);
         // Session cookies are encrypted with keys kept next to the database (owner-only, like it), so
         // sessions survive a restart; they are not encrypted at rest (no key vault here), hence no warning.
@@ -51,6 +56,12 @@ public sealed class WebDashboard : IServiceExtension
             cookie.AccessDeniedPath = "/denied";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A user opening the admins' start page lands on their jobs instead.
+                context.Response.Redirect(context.Request.Path == "/" ? "/jobs" : context.RedirectUri);
+                return Task.CompletedTask;
+            };
             cookie.Events.OnValidatePrincipal = context =>
             {
                 // Every request: the token behind the session must still belong to the same user.
@@ -88,8 +99,9 @@ public sealed class WebDashboard : IServiceExtension
         app.MapRazorPages().RequireHost(host);
         app.MapGet("/assets/{name}", (string name) => Assets.Serve(name)).RequireHost(host).AllowAnonymous();
         app.MapGet("/events/{feed}", (string feed, HttpContext context, LiveFeeds feeds) => feeds.StreamAsync(feed, context)).RequireHost(host).RequireAuthorization();
+        app.MapGet("/events/cluster", (HttpContext context, LiveFeeds feeds) => feeds.StreamAsync("cluster", context)).RequireHost(host).RequireAuthorization(AdminPolicy);
         app.MapGet("/jobs/{id}/outputs/{name}", (string id, string name, HttpContext context, JobStore jobs) => Downloads.Output(id, name, context.User, jobs)).RequireHost(host).RequireAuthorization();
-        app.MapGet("/benchmarks/{report}/{file}", (string report, string file, BenchmarkReports reports) => reports.Serve(report, file)).RequireHost(host).RequireAuthorization();
+        app.MapGet("/benchmarks/{report}/{file}", (string report, string file, BenchmarkReports reports) => reports.Serve(report, file)).RequireHost(host).RequireAuthorization(AdminPolicy);
     }
 
     /// <summary>The signed-in user's name and whether they are an admin.</summary>

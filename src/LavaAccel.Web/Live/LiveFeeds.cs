@@ -21,7 +21,7 @@ public sealed class LiveFeeds(NodeDirectory nodes, NodeStore nodeStore, JobStore
         var query = context.Request.Query;
         Func<JsonNode?> snapshot = feed switch
         {
-            "cluster" => () => Cluster(),
+            "cluster" when admin => () => Cluster(),
             "jobs" => () => Jobs(admin ? Filter(query["user"], null) : caller, Filter(query["state"], null), Filter(query["target"], null), Filter(query["node"], null)),
             "job" => () => jobs.Get(query["id"].ToString(), admin ? null : caller) is { } job ? JobDetail(job) : null,
             _ => () => null,

@@ -16,7 +16,7 @@ public sealed class LoginModel(UserStore users) : PageModel
 
     public string? Error { get; private set; }
 
-    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? LocalRedirect(Safe(ReturnUrl)) : Page();
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? LocalRedirect(Safe(ReturnUrl, User.IsInRole(WebDashboard.AdminPolicy))) : Page();
 
     public async Task<IActionResult> OnPostAsync([FromForm] string? token)
     {
@@ -38,7 +38,7 @@ public sealed class LoginModel(UserStore users) : PageModel
         }
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role)));
-        return LocalRedirect(Safe(ReturnUrl));
+        return LocalRedirect(Safe(ReturnUrl, account.Admin));
     }
 
     public async Task<IActionResult> OnPostLogoutAsync()
@@ -47,5 +47,6 @@ public sealed class LoginModel(UserStore users) : PageModel
         return LocalRedirect("/login");
     }
 
-    private string Safe(string? url) => url is { Length: > 0 } && Url.IsLocalUrl(url) ? url : "/";
+    // Where to go after signing in: the page asked for, else admins' cluster or users' jobs.
+    private string Safe(string? url, bool admin) => url is { Length: > 1 } && Url.IsLocalUrl(url) ? url : admin ? "/" : "/jobs";
 }

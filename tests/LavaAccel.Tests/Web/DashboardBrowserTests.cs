@@ -100,9 +100,18 @@ public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixtur
         var owners = await user.Locator("#jobs tbody tr td:nth-child(3)").AllTextContentsAsync();
         Assert.NotEmpty(owners);
         Assert.All(owners, owner => Assert.Equal(name, owner));
-        var denied = await user.GotoAsync($"{service.WebAddress}/admin");
-        Assert.Equal(403, denied!.Status);
+        foreach (var adminOnly in new[] { "admin", "cache", "benchmarks", "benchmarks/sample", "benchmarks/sample/time.png", "events/cluster" })
+        {
+            var denied = await user.APIRequest.GetAsync($"{service.WebAddress}/{adminOnly}", new() { MaxRedirects = 0 });
+            Assert.True(denied.Status is 302 or 403, $"{adminOnly}: {denied.Status}");
+            Assert.True(denied.Status == 403 || denied.Headers["location"].Contains("/denied", StringComparison.Ordinal), $"{adminOnly} sent the user to {denied.Headers["location"]}");
+        }
+        var refused = await user.GotoAsync($"{service.WebAddress}/admin");
+        Assert.Equal(403, refused!.Status);
         await Expect(user.Locator("h1")).ToHaveTextAsync("Not allowed");
+        Assert.Equal(0, await user.Locator("nav a[href='/admin'], nav a[href='/cache'], nav a[href='/']").CountAsync());
+        await user.GotoAsync(service.WebAddress + "/");
+        Assert.EndsWith("/jobs", user.Url, StringComparison.Ordinal); // the cluster page is the admins' start page
 
         // The other pages, as the admin (who sees everyone).
         foreach (var page in new[] { "usage", "cache", "benchmarks", "benchmarks/sample" })
