@@ -437,14 +437,19 @@ public sealed class JobStore(ServiceDatabase database)
         return list;
     }
 
-    /// <summary>Device seconds per user and day (UTC) over the last <paramref name="days"/> days; one user's with <paramref name="owner"/>.</summary>
-    public IReadOnlyList<(string User, DateOnly Day, double DeviceSeconds)> DailyUsage(string? owner, int days)
+    /// <summary>
+    /// Device seconds per day (UTC) over the last <paramref name="days"/> days, by user — or by
+    /// device (the device the job was placed on, else its node) with <paramref name="byDevice"/>;
+    /// only one user's jobs with <paramref name="owner"/>.
+    /// </summary>
+    public IReadOnlyList<(string Key, DateOnly Day, double DeviceSeconds)> DailyUsage(string? owner, int days, bool byDevice = false)
     {
         var since = ServiceDatabase.NowMs() - days * 86_400_000L;
+        var key = byDevice ? "CASE WHEN placed_device <> '' THEN placed_device ELSE node END" : "owner";
         using var connection = database.Open();
-        using var command = ServiceDatabase.Command(connection, """
-            SELECT owner, finished_ms / 86400000, SUM(device_ms) / 1000.0 FROM jobs
-            WHERE finished_ms >= $s AND ($o IS NULL OR owner = $o) GROUP BY owner, finished_ms / 86400000 ORDER BY 2, 1
+        using var command = ServiceDatabase.Command(connection, $"""
+            SELECT {key}, finished_ms / 86400000, SUM(device_ms) / 1000.0 FROM jobs
+            WHERE finished_ms >= $s AND device_ms > 0 AND ($o IS NULL OR owner = $o) GROUP BY 1, 2 ORDER BY 2, 1
             """, ("$s", since), ("$o", owner));
         using var reader = command.ExecuteReader();
         var list = new List<(string, DateOnly, double)>();

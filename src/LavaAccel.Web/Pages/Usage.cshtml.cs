@@ -10,11 +10,15 @@ public sealed class UsageModel(UserStore users, JobStore jobs) : PageModel
 
     public string? Chart { get; private set; }
 
+    public string? DeviceChart { get; private set; }
+
     public void OnGet()
     {
         var (caller, admin) = WebDashboard.Caller(User);
         Users = admin ? users.List() : [.. users.List().Where(u => u.Account.Name == caller)];
         var daily = jobs.DailyUsage(admin ? null : caller, 14);
-        Chart = daily.Count == 0 ? null : UsageChart.DataUri(daily);
+        Chart = daily.Count == 0 ? null : UsageChart.DataUri(daily, "device seconds per user");
+        var byDevice = jobs.DailyUsage(admin ? null : caller, 14, byDevice: true);
+        DeviceChart = byDevice.Count == 0 ? null : UsageChart.DataUri(byDevice, "device seconds per device");
     }
 }

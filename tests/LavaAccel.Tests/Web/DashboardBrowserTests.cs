@@ -121,6 +121,8 @@ public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixtur
         }
         await admin.GotoAsync($"{service.WebAddress}/usage");
         await Expect(admin.Locator("#usage tbody")).ToContainTextAsync(name);
+        await Expect(admin.Locator("#usage-by-user")).ToBeVisibleAsync();
+        await Expect(admin.Locator("#usage-by-device")).ToBeVisibleAsync();
         await admin.GotoAsync($"{service.WebAddress}/benchmarks/sample");
         await Expect(admin.Locator("img.chart")).ToHaveCountAsync(2); // time and roofline
 
