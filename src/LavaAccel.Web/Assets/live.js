@@ -19,12 +19,17 @@
   }
 
   const renderers = {
-    cluster(element, nodes) {
-      const body = element.querySelector("tbody");
-      body.replaceChildren(...nodes.map(n => {
+    cluster(element, cluster) {
+      element.querySelector("#nodes tbody").replaceChildren(...cluster.nodes.map(n => {
         const tr = document.createElement("tr");
         cell(tr, n.name); cell(tr, n.state, true); cell(tr, n.heartbeat); cell(tr, n.running);
         cell(tr, n.queued); cell(tr, n.workers); cell(tr, n.memory); cell(tr, n.devices);
+        return tr;
+      }));
+      element.querySelector("#devices tbody").replaceChildren(...cluster.devices.map(d => {
+        const tr = document.createElement("tr");
+        cell(tr, d.id); cell(tr, d.kind); cell(tr, d.model); cell(tr, d.state, true); cell(tr, d.running);
+        cell(tr, d.queued); cell(tr, d.memory); cell(tr, d.cached); cell(tr, d.targets);
         return tr;
       }));
     },

@@ -12,7 +12,7 @@ namespace LavaAccel.Web.Live;
 /// a job or node change, at least every second — and the stream ends when the session's token
 /// stops being valid.
 /// </summary>
-public sealed class LiveFeeds(NodeDirectory nodes, NodeStore nodeStore, JobStore jobs, UserStore users)
+public sealed class LiveFeeds(NodeDirectory nodes, NodeStore nodeStore, JobStore jobs, UserStore users, DeviceCatalog devices)
 {
     /// <summary>Streams <paramref name="feed"/> to the caller until they leave.</summary>
     public async Task StreamAsync(string feed, HttpContext context)
@@ -56,8 +56,25 @@ public sealed class LiveFeeds(NodeDirectory nodes, NodeStore nodeStore, JobStore
         }
     }
 
+    /// <summary>The cluster page's tables: nodes and devices.</summary>
+    public JsonObject Cluster() => new() { ["nodes"] = Nodes(), ["devices"] = Devices() };
+
+    /// <summary>Every device of every live node with its live state (the DeviceService view).</summary>
+    public JsonArray Devices() => new([.. devices.Snapshot.Devices.Select(d => (JsonNode?)new JsonObject
+    {
+        ["id"] = d.Id,
+        ["kind"] = d.Kind,
+        ["model"] = d.Model,
+        ["state"] = d.State?.Online == false ? "offline" : "online",
+        ["running"] = d.State?.RunningJobs ?? 0,
+        ["queued"] = d.State?.QueuedJobs ?? 0,
+        ["memory"] = JobView.Bytes(d.State?.FreeMemoryBytes ?? 0),
+        ["cached"] = d.State?.CachedVariants ?? 0,
+        ["targets"] = string.Join(", ", d.Targets),
+    })]);
+
     /// <summary>The nodes as the cluster page shows them.</summary>
-    public JsonArray Cluster() => new([.. nodes.List().Select(n => (JsonNode?)new JsonObject
+    public JsonArray Nodes() => new([.. nodes.List().Select(n => (JsonNode?)new JsonObject
     {
         ["name"] = n.Name + (n.Embedded ? " (embedded)" : ""),
         ["state"] = n.State,

@@ -11,6 +11,8 @@ public sealed class ClusterModel(LiveFeeds feeds, JobStore jobs) : PageModel
 {
     public IReadOnlyList<JsonNode?> Nodes { get; private set; } = [];
 
+    public IReadOnlyList<JsonNode?> Devices { get; private set; } = [];
+
     public IReadOnlyList<(string State, string Target, long Count)> Queue { get; private set; } = [];
 
     public IReadOnlyList<Job> Waiting { get; private set; } = [];
@@ -18,7 +20,8 @@ public sealed class ClusterModel(LiveFeeds feeds, JobStore jobs) : PageModel
     public void OnGet()
     {
         var (caller, admin) = WebDashboard.Caller(User);
-        Nodes = [.. feeds.Cluster()];
+        Nodes = [.. feeds.Nodes()];
+        Devices = [.. feeds.Devices()];
         Queue = jobs.CountsByTarget();
         Waiting = [.. jobs.List(admin ? null : caller, "queued", 10)];
     }

@@ -49,10 +49,11 @@ public sealed class DashboardBrowserTests(ServiceFixture service) : IClassFixtur
         await Expect(admin.Locator("h1")).ToHaveTextAsync("Cluster");
         await Expect(admin.Locator("#nodes tbody")).ToContainTextAsync("local (embedded)");
         await Expect(admin.Locator("#nodes tbody")).ToContainTextAsync("online");
+        await Expect(admin.Locator("#devices tbody tr").First).ToContainTextAsync("cpu");
+        await Shot(admin, "cluster");
         // Keyboard: the first Tab reaches the skip link.
         await admin.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await admin.EvaluateAsync<string>("document.activeElement.textContent"));
-        await Shot(admin, "cluster");
 
         // The admin adds a user on the admin page; the token is shown once.
         var name = $"dora-{Guid.NewGuid():N}"[..12];
