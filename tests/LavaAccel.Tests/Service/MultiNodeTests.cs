@@ -13,7 +13,7 @@ public sealed class MultiNodeTests : IDisposable
 {
     private readonly string _suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
     private readonly List<string> _namespaces = [];
-    private readonly List<Process> _processes = [];
+    private readonly LavaProcesses _processes = new();
     private readonly TempLavaHome _home = new();
 
     private string Ns(string role) => $"lv{_suffix}{role}";
@@ -113,15 +113,7 @@ public sealed class MultiNodeTests : IDisposable
         Assert.Equal(2, done.GetProperty("attempts").GetInt32());
     }
 
-    private static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null)
-    {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => LavaProcesses.WaitAsync(condition, what, limit);
 
     private List<string> Devices()
     {
@@ -167,14 +159,7 @@ public sealed class MultiNodeTests : IDisposable
     {
         var home = Directory.CreateDirectory(Path.Combine(_home.Path, "home-" + name)).FullName;
         var start = InNamespace(ns, home, args);
-        var log = Path.Combine(_home.Path, name + ".log");
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
-        return process;
+        return _processes.Start(start, Path.Combine(_home.Path, name + ".log"));
     }
 
     private ProcessStartInfo InNamespace(string ns, string home, string[] args)
@@ -209,22 +194,7 @@ public sealed class MultiNodeTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _processes)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // already gone
-            }
-            process.Dispose();
-        }
+        _processes.Dispose();
         foreach (var ns in _namespaces)
         {
             try

@@ -10,7 +10,7 @@ namespace LavaAccel.Tests.Service;
 public sealed class NodeDrainTests : IDisposable
 {
     private readonly TempLavaHome _home = new();
-    private readonly List<Process> _processes = [];
+    private readonly LavaProcesses _processes = new();
     private readonly int _port = ServiceFixture.FreePort();
 
     [Fact]
@@ -69,39 +69,14 @@ public sealed class NodeDrainTests : IDisposable
         return LavaCli.RunWith(_home.Path, environment, args);
     }
 
-    private Process Start(string logName, params string[] args)
-    {
-        var log = Path.Combine(_home.Path, logName);
-        var process = Process.Start(LavaCli.StartInfo(_home.Path, null, args))!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
-        return process;
-    }
+    private Process Start(string logName, params string[] args) =>
+        _processes.Start(LavaCli.StartInfo(_home.Path, null, args), Path.Combine(_home.Path, logName));
 
-    private async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, string what) => LavaProcesses.WaitAsync(condition, what);
 
     public void Dispose()
     {
-        foreach (var process in _processes)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-            process.Dispose();
-        }
+        _processes.Dispose();
         _home.Dispose();
     }
 }

@@ -14,7 +14,7 @@ namespace LavaAccel.Tests.Service.Slurm;
 public sealed class SlurmExecutorTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>, IDisposable
 {
     private readonly TempLavaHome _home = new();
-    private readonly List<Process> _processes = [];
+    private readonly LavaProcesses _processes = new();
     private readonly int _port = LavaAccel.Tests.Service.ServiceFixture.FreePort();
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SlurmExecutorTests(SlurmCluster cluster) : IClassFixture<Slu
         return JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }
 
-    private string Logs() => "\nserve log:\n" + (File.Exists(Path.Combine(_home.Path, "serve.log")) ? File.ReadAllText(Path.Combine(_home.Path, "serve.log")) : "");
+    private string Logs() => "\nserve log:\n" + LavaProcesses.Read(Path.Combine(_home.Path, "serve.log"));
 
     private LavaCli.Result Lava(params string[] args)
     {
@@ -141,36 +141,14 @@ public sealed class SlurmExecutorTests(SlurmCluster cluster) : IClassFixture<Slu
     {
         var start = LavaCli.StartInfo(_home.Path, new Dictionary<string, string> { ["SLURM_CONF"] = cluster.Conf },
             ["serve", "--listen", $"http://127.0.0.1:{_port}", "--metrics-listen", $"http://127.0.0.1:{LavaAccel.Tests.Service.ServiceFixture.FreePort()}", "--data", data, .. args]);
-        var log = Path.Combine(_home.Path, "serve.log");
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(log, e.Data + "\n"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
+        _processes.Start(start, Path.Combine(_home.Path, "serve.log"));
     }
 
-    private async Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null)
-    {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}{Logs()}");
-            await Task.Delay(250);
-        }
-    }
+    private Task WaitAsync(Func<bool> condition, string what, TimeSpan? limit = null) => LavaProcesses.WaitAsync(condition, what, limit, Logs);
 
     public void Dispose()
     {
-        foreach (var process in _processes)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-            process.Dispose();
-        }
+        _processes.Dispose();
         cluster.Command("scancel", "-p", "lava");
         _home.Dispose();
     }
