@@ -159,13 +159,19 @@ public sealed class JobStore(ServiceDatabase database)
     }
 
     /// <summary>Queued jobs, oldest first, as placement needs them (at most <paramref name="limit"/>).</summary>
-    public IReadOnlyList<PendingJob> Pending(int limit)
+    public IReadOnlyList<PendingJob> Pending(int limit) => Queued(unplacedOnly: false, limit);
+
+    /// <summary>Queued jobs no live node was found for, oldest first.</summary>
+    public IReadOnlyList<PendingJob> Unplaced(int limit) => Queued(unplacedOnly: true, limit);
+
+    // One query for either list: queued jobs (only the unplaced ones when asked), oldest first.
+    private List<PendingJob> Queued(bool unplacedOnly, int limit)
     {
         using var connection = database.Open();
         using var command = ServiceDatabase.Command(connection, """
             SELECT id, package_digest, work_key, work_flops, work_bytes, work_items, work_buffer, work_features, code_kind, requested_target, require_kind
-            FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT $l
-            """, ("$l", limit));
+            FROM jobs WHERE state = 'queued' AND ($u = 0 OR placed_node = '') ORDER BY seq LIMIT $l
+            """, ("$u", unplacedOnly ? 1 : 0), ("$l", limit));
         using var reader = command.ExecuteReader();
         var pending = new List<PendingJob>();
         while (reader.Read())
@@ -176,17 +182,6 @@ public sealed class JobStore(ServiceDatabase database)
                 reader.GetString(9) is { Length: > 0 } target ? target : null, reader.GetString(10) is { Length: > 0 } require ? require : null));
         }
         return pending;
-    }
-
-    /// <summary>Queued jobs no live node was found for, oldest first.</summary>
-    public IReadOnlyList<PendingJob> Unplaced(int limit)
-    {
-        var unplaced = new HashSet<string>(StringComparer.Ordinal);
-        using (var connection = database.Open())
-        {
-            unplaced.UnionWith(ServiceDatabase.Strings(connection, "SELECT id FROM jobs WHERE state = 'queued' AND placed_node = '' ORDER BY seq LIMIT $l", ("$l", limit)));
-        }
-        return unplaced.Count == 0 ? [] : [.. Pending(limit).Where(j => unplaced.Contains(j.Id))];
     }
 
     /// <summary>Running jobs with the controller's estimate of each (for the queue model).</summary>
