@@ -74,7 +74,6 @@ public sealed class BenchSession
     // Returns true when the run was interrupted (Ctrl-C): stop, keep what was measured.
     private bool Measure(TargetId target, string step, MachineDescription machine)
     {
-        const string? peer = null;
         try
         {
             var choice = TargetSelector.Choose(target.ToString());
@@ -84,14 +83,14 @@ public sealed class BenchSession
             var plan = IterationPlan.FromPilot(pilotMs, _settings.Budget, _settings.Iterations, _settings.Warmup);
             _progress($"{step}: {plan.Warmup} warm-up + {plan.Iterations} timed iterations, ≈ {Seconds(plan.Expected(pilotMs))}");
             var report = KernelLauncher.Launch(_package, _options with { Target = target.ToString(), Repeat = plan.Iterations, Warmup = plan.Warmup }, choice);
-            var record = Record(report, plan, machine, peer);
+            var record = Record(report, plan, machine);
             _records.Add(record);
             _launched.Add((record, report));
             return false;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _records.Add(Failed(target.ToString(), peer, e.Message));
+            _records.Add(Failed(target.ToString(), null, e.Message));
             _progress($"{step}: failed: {e.Message}");
             return e.Message.StartsWith("interrupted", StringComparison.Ordinal);
         }
@@ -129,23 +128,8 @@ public sealed class BenchSession
             var outcome = Run(plan.Iterations, plan.Warmup);
             work.Delete(recursive: true);
             var peerReport = report with { Outcome = outcome, Choice = new TargetChoice(TargetId.Parse(BenchSettings.PoclTarget), "the pocl peer") };
-            var record = Figures(new BenchRecord
-            {
-                Kernel = report.Kernel.Name,
-                Package = _package.Manifest.Name,
-                PackageDigest = _package.Digest,
-                Target = name,
-                Peer = "pocl",
-                DeviceProfile = _cpu.Id,
-                Device = _cpu.Model,
-                Execution = outcome.Execution,
-                Global = report.Range.Global,
-                Local = report.Range.Local ?? [],
-                Threads = _threads,
-                Warmup = plan.Warmup,
-                Flops = (_work?.Flops ?? 0) * report.Range.Global.Aggregate(1L, (a, b) => a * b),
-                FlopsExact = _work?.LoopsResolved ?? false,
-            }, SampleSummary.Of(outcome.KernelMs), report.BufferBytes, machine, _cpu);
+            var record = Figures(PeerRecord(name, "pocl", report.Range.Global, report.Range.Local ?? [], outcome.Execution, plan.Warmup),
+                SampleSummary.Of(outcome.KernelMs), report.BufferBytes, machine, _cpu);
             _records.Add(record);
             _launched.Add((record, peerReport));
         }
@@ -167,30 +151,22 @@ public sealed class BenchSession
         try
         {
             var global = _launched.Count > 0 ? _launched[0].Report.Range.Global : _options.Global;
-            var work = Path.Combine(Path.GetTempPath(), $"lava-bench-{Environment.ProcessId}");
-            _progress("c peer: compiling and pilot");
-            var pilot = CTwin.Run(kernel, global, _threads, new IterationPlan(1, 2), work);
-            var plan = IterationPlan.FromPilot(pilot.Min(), _settings.Budget, _settings.Iterations, _settings.Warmup);
-            _progress($"c peer: {plan.Warmup} warm-up + {plan.Iterations} timed iterations");
-            var summary = SampleSummary.Of(CTwin.Run(kernel, global, _threads, plan, work));
-            var bytes = _launched.Count > 0 ? _launched[0].Report.BufferBytes : 0;
-            _records.Add(Figures(new BenchRecord
+            var work = Directory.CreateTempSubdirectory("lava-bench-c-");
+            try
             {
-                Kernel = kernel,
-                Package = _package.Manifest.Name,
-                PackageDigest = _package.Digest,
-                Target = name,
-                Peer = "c",
-                DeviceProfile = _cpu.Id,
-                Device = _cpu.Model,
-                Global = global,
-                Threads = _threads,
-                Warmup = plan.Warmup,
-                // The twin does the same arithmetic per element as the kernel.
-                Flops = _work is { } count ? count.Flops * global.Aggregate(1L, (a, b) => a * b) : 0,
-                FlopsExact = _work?.LoopsResolved ?? false,
-            }, summary, bytes, machine, _cpu));
-            Directory.Delete(work, recursive: true);
+                _progress("c peer: compiling and pilot");
+                var pilot = CTwin.Run(kernel, global, _threads, new IterationPlan(1, 2), work.FullName);
+                var plan = IterationPlan.FromPilot(pilot.Min(), _settings.Budget, _settings.Iterations, _settings.Warmup);
+                _progress($"c peer: {plan.Warmup} warm-up + {plan.Iterations} timed iterations");
+                var summary = SampleSummary.Of(CTwin.Run(kernel, global, _threads, plan, work.FullName));
+                var bytes = _launched.Count > 0 ? _launched[0].Report.BufferBytes : 0;
+                // The twin does the same arithmetic per element as the kernel: the same FLOPs.
+                _records.Add(Figures(PeerRecord(name, "c", global, [], "native", plan.Warmup), summary, bytes, machine, _cpu));
+            }
+            finally
+            {
+                work.Delete(recursive: true);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -198,18 +174,38 @@ public sealed class BenchSession
         }
     }
 
-    private BenchRecord Record(LaunchReport report, IterationPlan plan, MachineDescription machine, string? peer)
+    // A peer's record: run on this CPU with the kernel's sizes and FLOPs, under the peer's name.
+    private BenchRecord PeerRecord(string name, string peer, long[] global, long[] local, string execution, int warmup) => new()
+    {
+        Kernel = _options.Kernel,
+        Package = _package.Manifest.Name,
+        PackageDigest = _package.Digest,
+        Target = name,
+        Peer = peer,
+        DeviceProfile = _cpu.Id,
+        Device = _cpu.Model,
+        Execution = execution,
+        Global = global,
+        Local = local,
+        Threads = _threads,
+        Warmup = warmup,
+        Flops = LaunchFlops(global),
+        FlopsExact = _work?.LoopsResolved ?? false,
+    };
+
+    // FLOPs of one launch of the global size (0 before the IR was counted, or for C# kernels).
+    private double LaunchFlops(long[] global) => (_work?.Flops ?? 0) * global.Aggregate(1L, (a, b) => a * b);
+
+    private BenchRecord Record(LaunchReport report, IterationPlan plan, MachineDescription machine)
     {
         var device = DeviceFor(report.Choice.Target);
         _work ??= WorkEstimator.PerWorkItem(_package, report.Kernel.Name, Values(report));
-        var items = report.Range.Global.Aggregate(1L, (a, b) => a * b);
         var record = new BenchRecord
         {
             Kernel = report.Kernel.Name,
             Package = _package.Manifest.Name,
             PackageDigest = _package.Digest,
             Target = report.Choice.Target.ToString(),
-            Peer = peer,
             VariantKey = report.Variant.Key,
             DeviceProfile = device.Id,
             Device = device.Model,
@@ -218,7 +214,7 @@ public sealed class BenchSession
             Local = report.Range.Local ?? [],
             Threads = _threads,
             Warmup = plan.Warmup,
-            Flops = _work.Flops * items,
+            Flops = LaunchFlops(report.Range.Global),
             FlopsExact = _work.LoopsResolved,
         };
         return Figures(record, SampleSummary.Of(report.Outcome.KernelMs), report.BufferBytes, machine, device);

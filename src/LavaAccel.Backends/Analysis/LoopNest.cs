@@ -14,14 +14,14 @@ internal sealed class LoopNest
     private const int Add = 8, Sub = 10, Mul = 12, UDiv = 14, SDiv = 15, Shl = 20, LShr = 21, AShr = 22, And = 23, Or = 24;
     private const int Trunc = 30, ZExt = 31, SExt = 32, ICmp = 42, Call = 45, Select = 46;
 
-    private readonly LlvmValue _function;
     private readonly LaunchValues? _values;
+    private readonly List<LlvmValue> _parameters;
     private readonly List<(LlvmBlock Header, HashSet<LlvmBlock> Body)> _loops = [];
 
     public LoopNest(LlvmValue function, LaunchValues? values)
     {
-        _function = function;
         _values = values;
+        _parameters = [.. function.Parameters];
         var blocks = function.Blocks;
         var predecessors = blocks.ToDictionary(b => b, _ => new List<LlvmBlock>());
         foreach (var block in blocks)
@@ -158,7 +158,7 @@ internal sealed class LoopNest
         }
         if (value.IsArgument)
         {
-            var index = _function.Parameters.ToList().IndexOf(value);
+            var index = _parameters.IndexOf(value);
             return _values.Scalars.TryGetValue(index, out var scalar) ? scalar : null;
         }
         if (!value.IsInstruction)

@@ -45,7 +45,7 @@ public static class BandwidthProbe
     /// Copy bandwidth (GB/s, read + write) with <paramref name="threads"/> threads, each copying
     /// <paramref name="bytesPerThread"/> bytes between its own two arrays; best of 5.
     /// </summary>
-    public static double Measure(int threads, int bytesPerThread)
+    private static double Measure(int threads, int bytesPerThread)
     {
         threads = Math.Max(1, threads);
         var sources = Enumerable.Range(0, threads).Select(_ => new byte[bytesPerThread]).ToArray();

@@ -22,7 +22,7 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
         RequireAdmin(context);
         var account = new UserAccount(request.Name, request.Admin, request.MaxJobs,
             request.MaxMemoryBytes, request.MaxDeviceSeconds);
-        CheckQuota(account.MaxJobs, account.MaxMemoryBytes, account.MaxDeviceSeconds);
+        UserAccount.CheckQuotas(account.MaxJobs, account.MaxMemoryBytes, account.MaxDeviceSeconds);
         var token = users.Add(account);
         return Task.FromResult(new UserToken { User = Message(users.Get(account.Name)!), Token = token });
     }
@@ -46,7 +46,7 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
     public override Task<User> SetQuota(SetQuotaRequest request, ServerCallContext context)
     {
         RequireAdmin(context);
-        CheckQuota(request.MaxJobs, request.MaxMemoryBytes, request.MaxDeviceSeconds);
+        UserAccount.CheckQuotas(request.MaxJobs, request.MaxMemoryBytes, request.MaxDeviceSeconds);
         var account = users.SetQuota(request.Name,
             (request.MaxJobs, request.UnsetMaxJobs),
             (request.MaxMemoryBytes, request.UnsetMaxMemory),
@@ -96,22 +96,6 @@ public sealed class AdminApi(UserStore users, JobStore jobs, NodeDirectory nodes
             MaxMemoryBytes = account.MaxMemoryBytes,
             MaxDeviceSeconds = account.MaxDeviceSeconds,
         };
-    }
-
-    private static void CheckQuota(long? maxJobs, long? maxMemory, double? maxSeconds)
-    {
-        if (maxJobs is < 1)
-        {
-            throw RpcErrors.Invalid($"max_jobs {maxJobs} must be at least 1", "max_jobs");
-        }
-        if (maxMemory is < 1 << 20)
-        {
-            throw RpcErrors.Invalid($"max_memory_bytes {maxMemory} must be at least 1 MiB", "max_memory_bytes");
-        }
-        if (maxSeconds is { } s && !(s > 0))
-        {
-            throw RpcErrors.Invalid($"max_device_seconds {s} must be more than 0", "max_device_seconds");
-        }
     }
 
     private static UserAccount RequireAdmin(ServerCallContext context)

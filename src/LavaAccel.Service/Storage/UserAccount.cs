@@ -6,7 +6,25 @@ namespace LavaAccel.Service.Storage;
 /// <param name="MaxJobs">Jobs queued or running at once.</param>
 /// <param name="MaxMemoryBytes">Largest memory limit a job may ask for (and the default limit).</param>
 /// <param name="MaxDeviceSeconds">Device time all the user's jobs together may use.</param>
-public sealed record UserAccount(string Name, bool Admin, long? MaxJobs = null, long? MaxMemoryBytes = null, double? MaxDeviceSeconds = null);
+public sealed record UserAccount(string Name, bool Admin, long? MaxJobs = null, long? MaxMemoryBytes = null, double? MaxDeviceSeconds = null)
+{
+    /// <summary>Refuses quotas that make no sense (the admin API and the dashboard both check with this).</summary>
+    public static void CheckQuotas(long? maxJobs, long? maxMemoryBytes, double? maxDeviceSeconds)
+    {
+        if (maxJobs is < 1)
+        {
+            throw new Api.BadRequestException("max_jobs", $"max jobs {maxJobs} must be at least 1");
+        }
+        if (maxMemoryBytes is < 1 << 20)
+        {
+            throw new Api.BadRequestException("max_memory_bytes", $"max memory {maxMemoryBytes} bytes must be at least 1 MiB");
+        }
+        if (maxDeviceSeconds is { } s && !(s > 0))
+        {
+            throw new Api.BadRequestException("max_device_seconds", $"max device seconds {s} must be more than 0");
+        }
+    }
+}
 
 /// <summary>A user with what they use now.</summary>
 /// <param name="Account">The account and its quotas.</param>

